@@ -41,6 +41,12 @@ def main():
             print(f"{'PASS' if ok else 'FAIL'} {name} ({dt:.0f} s)", flush=True)
             if ok: passed += 1
             else: failed += 1; print(out)
+    # the docs site is built from the processed notebooks: processing them must succeed (Quarto itself runs on GitHub)
+    r = sh(['nbdev-proc-nbs'])
+    ok = r.returncode == 0
+    print(f"{'PASS' if ok else 'FAIL'} docs: nbdev-proc-nbs", flush=True)
+    if ok: passed += 1
+    else: failed += 1; print((r.stdout + r.stderr)[-4000:])
     t = [p for p in (ROOT/'tests').glob('test_*.py')]
     if t:
         r = sh([sys.executable, '-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests'])
