@@ -1,0 +1,122 @@
+"""Bad-input corpus: every ganblend-* command answers bad input with one line on stderr, a non-zero exit,
+no traceback, and no output file (partial or otherwise)."""
+import os, shutil, subprocess, sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+HPS = {'PIXSCALE': 0.168}
+
+def _img(shape=(40, 40), seed=0):
+    rng = np.random.default_rng(seed)
+    a = rng.normal(0, 1, shape).astype(np.float32)
+    yy, xx = np.mgrid[:shape[-2], :shape[-1]]
+    return a + 30*np.exp(-((xx - shape[-1]/2)**2 + (yy - shape[-2]/2)**2)/8).astype(np.float32)
+
+@pytest.fixture(scope='module')
+def corpus(tmp_path_factory):
+    "name -> path of a bad input file (and 'good' -> a valid one)."
+    d = tmp_path_factory.mktemp('corpus'); c = {}
+    def w(name, data, hdr=HPS):
+        fits.PrimaryHDU(data, header=fits.Header(hdr)).writeto(d/name); c[name.split('.')[0]] = d/name
+    w('good.fits', _img())
+    full = d/'good.fits'
+    (d/'truncated.fits').write_bytes(full.read_bytes()[:4000]); c['truncated'] = d/'truncated.fits'
+    (d/'text.fits').write_text('SIMPLE? no, this is a text file\n'); c['text'] = d/'text.fits'
+    (d/'empty.fits').write_bytes(b''); c['empty'] = d/'empty.fits'
+    w('noscale.fits', _img(), {})
+    a = _img(); a[:] = np.nan; w('allnan.fits', a)
+    a = _img(); a[:] = np.inf; w('allinf.fits', a)
+    w('oned.fits', _img()[0])
+    w('fourd.fits', np.stack([_img((2, 20, 20))]*2))
+    w('zero.fits', np.zeros((40, 40), np.float32))
+    w('sixband.fits', np.stack([_img()]*6))
+    hh = fits.Header({'SIMPLE': True, 'BITPIX': -32, 'NAXIS': 2, 'NAXIS1': 300_000, 'NAXIS2': 300_000, 'PIXSCALE': .168})
+    (d/'huge.fits').write_bytes(hh.tostring().encode() + bytes(2880)); c['huge'] = d/'huge.fits'
+    c['missing'] = d/'does_not_exist.fits'
+    c['directory'] = d
+    (d/'weights.safetensors').write_bytes(b'\x00\x01garbage'); c['weights'] = d/'weights.safetensors'
+    (d/'weights.json').write_text('{"not": "a config"'); 
+    return c
+
+def run(*args, timeout=300):
+    env = {**os.environ, 'MPLBACKEND': 'Agg'}
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, env=env)
+
+def check_clean_error(r, out):
+    assert r.returncode != 0, f"accepted bad input: {r.stdout[-500:]} {r.stderr[-500:]}"
+    assert 'Traceback' not in r.stderr, r.stderr[-2000:]
+    lines = [l for l in r.stderr.strip().splitlines() if l.strip() and 'Warning' not in l and not l.startswith('  ')]
+    assert len(lines) == 1, r.stderr
+    assert 'error' in lines[0].lower()
+    assert not Path(out).exists(), f"{out} was written"
+    assert not list(Path(out).parent.glob(f".{Path(out).name}*")), "a temporary file was left behind"
+
+BAD = ['truncated', 'text', 'empty', 'noscale', 'allnan', 'allinf', 'oned', 'fourd', 'zero', 'huge', 'missing', 'directory']
+
+def _has(cmd): return shutil.which(cmd) is not None
+
+# commands that take one image and write one output
+IMAGE_CMDS = [('ganblend-detect', '.ecsv'), ('ganblend-enhance', '.fits'), ('ganblend-deblend', '.ecsv')]
+
+@pytest.mark.parametrize('cmd,ext', IMAGE_CMDS)
+@pytest.mark.parametrize('bad', BAD)
+def test_image_commands_bad_input(cmd, ext, bad, corpus, tmp_path):
+    out = tmp_path/f'out{ext}'
+    r = run(cmd, corpus[bad], out)
+    if cmd == 'ganblend-deblend' and bad == 'noscale':
+        # deblend always has a survey (default hsc-i, printed by --help) that supplies a missing pixel scale
+        assert r.returncode == 0 and out.exists(), r.stderr[-2000:]; return
+    check_clean_error(r, out)
+    if bad not in ('missing', 'directory'): assert str(corpus[bad]) in r.stderr  # the message names the file
+
+@pytest.mark.parametrize('cmd,ext', IMAGE_CMDS)
+def test_existing_output_is_kept(cmd, ext, corpus, tmp_path):
+    out = tmp_path/f'out{ext}'; out.write_text('precious')
+    r = run(cmd, corpus['good'], out)
+    assert r.returncode != 0 and 'exists' in r.stderr and 'Traceback' not in r.stderr
+    assert out.read_text() == 'precious'
+
+@pytest.mark.parametrize('cmd,ext', IMAGE_CMDS)
+def test_unwritable_output_dir(cmd, ext, corpus, tmp_path):
+    out = tmp_path/'no_such_dir'/f'out{ext}'
+    check_clean_error(run(cmd, corpus['good'], out), out)
+
+def test_enhance_wrong_band_count(corpus, tmp_path):
+    out = tmp_path/'out.fits'
+    r = run('ganblend-enhance', corpus['sixband'], out)
+    check_clean_error(r, out); assert 'band' in r.stderr
+
+def test_enhance_corrupt_weights(corpus, tmp_path):
+    out = tmp_path/'out.fits'
+    r = run('ganblend-enhance', corpus['good'], out, '--model', corpus['weights'])
+    check_clean_error(r, out); assert 'weights' in r.stderr
+
+@pytest.mark.parametrize('bad', ['truncated', 'text', 'missing', 'allnan'])
+def test_photometry_bad_image(bad, corpus, tmp_path):
+    cat = tmp_path/'cat.ecsv'
+    from astropy.table import Table
+    Table({'x': [20.0], 'y': [20.0]}).write(cat)
+    out = tmp_path/'phot.ecsv'
+    check_clean_error(run('ganblend-photometry', corpus[bad], cat, out), out)
+
+@pytest.mark.parametrize('content', ['not a table at all', '# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: float64}\na\n1.0\n'])
+def test_photometry_bad_catalog(content, corpus, tmp_path):
+    cat = tmp_path/'cat.ecsv'; cat.write_text(content)
+    out = tmp_path/'phot.ecsv'
+    r = run('ganblend-photometry', corpus['good'], cat, out)
+    check_clean_error(r, out); assert str(cat) in r.stderr
+
+def test_simulate_existing_outdir(tmp_path):
+    out = tmp_path/'set'; out.mkdir(); (out/'keep.txt').write_text('precious')
+    r = run('ganblend-simulate', out, '--n', '4')
+    assert r.returncode != 0 and 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert (out/'keep.txt').read_text() == 'precious'
+
+@pytest.mark.parametrize('cmd', ['ganblend-simulate', 'ganblend-train', 'ganblend-enhance', 'ganblend-detect',
+                                 'ganblend-photometry', 'ganblend-deblend', 'ganblend-evaluate', 'ganblend-demo'])
+def test_help(cmd):
+    r = run(cmd, '--help', timeout=120)
+    assert r.returncode == 0 and 'usage' in r.stdout.lower(), r.stderr[-1000:]
