@@ -23,9 +23,9 @@ from .core import (InputError, ConfigError, atomic_output, read_image, image_noi
 from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
-__all__ = ['BULGE_SIZE', 'PROFILES', 'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm',
-           'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'blend_groups',
-           'photometry_image', 'photometry_file', 'photometry_cli']
+__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'sersic_enclosed', 'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid',
+           'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single',
+           'external_fitter', 'blend_groups', 'photometry_image', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -39,27 +39,39 @@ _HL = {'exp': ([0.00061601229677880041, 0.0079461395724623237, 0.053280454055540
                [3.068330909892871e-07, 3.551788624668698e-06, 2.542810833482682e-05, 0.0001466508940804874,
                 0.0007457199853069548, 0.003544702600428794, 0.01648881157673708, 0.07893194619504579,
                 0.4203787615506401, 3.055782252301236])}
+_SERSIC_N = {'exp': 1, 'dev': 4}
 BULGE_SIZE = 0.5  # bulge half-light radius in units of the disk's, for profile='bd'
+R_CAL = (0.02, 8.0)  # radii (half-light units) over which a mixture is matched to the exact Sérsic profile
 
-def _unit_hlr(amp, var):
-    "Rescale circular-mixture variances so that half the light lies within radius 1."
-    from scipy.optimize import brentq
-    r = brentq(lambda r: (amp*(1 - np.exp(-r**2/(2*var)))).sum() - 0.5, 1e-6, 1e3)
-    return amp, var/r**2
+def sersic_enclosed(r, # radius in units of the half-light radius
+                    n:float, # Sérsic index (1: exponential, 4: de Vaucouleurs)
+                   ):
+    "Fraction of the total light of an untruncated Sérsic profile inside radius `r`."
+    from scipy.special import gammainc, gammaincinv
+    return gammainc(2*n, gammaincinv(2*n, 0.5)*np.asarray(r, float)**(1/n))
 
-def _hl(name):
+def _calibrated(name):
+    """Hogg & Lang amplitudes and variances, scaled in radius (s) and amplitude (c) so that the mixture's enclosed light
+    matches that of the untruncated unit-flux Sérsic profile over `R_CAL` (least squares). c < 1 is the light the
+    mixture lacks beyond ~8 half-light radii: a fitted flux is then the profile's *total* flux, as GalSim defines it."""
+    from scipy.optimize import least_squares
     p, f = (np.array(x) for x in _HL[name])
-    return _unit_hlr(p/p.sum(), f/2)
+    a0, v0 = p/p.sum(), f/2
+    r = np.geomspace(*R_CAL, 300); exact = sersic_enclosed(r, _SERSIC_N[name])
+    fit = least_squares(lambda x: x[0]*(a0*(1 - np.exp(-r[:, None]**2/(2*v0*x[1]**2)))).sum(1) - exact, [1., 1.])
+    c, s = fit.x
+    return c*a0, v0*s**2
 
-_MIX = {'gauss': [(np.ones(1), np.array([1/(2*np.log(2))]))], 'exp': [_hl('exp')], 'dev': [_hl('dev')]}
+_MIX = {'gauss': [(np.ones(1), np.array([1/(2*np.log(2))]))], 'exp': [_calibrated('exp')], 'dev': [_calibrated('dev')]}
 _MIX['bd'] = [_MIX['exp'][0], (_MIX['dev'][0][0], _MIX['dev'][0][1]*BULGE_SIZE**2)]
 PROFILES = tuple(_MIX)
 
 def profile_mixture(profile:str # 'exp', 'dev', 'gauss' or 'bd'
                    )->list:
-    "The profile as a list of linear components, each `(amplitudes (K,), variances (K,))` for a unit half-light radius."
+    "The profile as a list of linear components, each `(amplitudes (K,), variances (K,))` for a unit half-light radius and unit total flux."
     if profile not in _MIX: raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     return _MIX[profile]
+
 
 # %% ../nbs/07_photometry.ipynb #401cf7e9
 def shear_matrix(g:torch.Tensor # (..., 2) reduced shear (g1, g2), |g| < 1
@@ -156,55 +168,62 @@ def _shear_eta(eta):
     dS2 = (4*e2 + 2*e1*e2/s, 2*s + 2*e2**2/s, 4*e2 - 2*e1*e2/s)             # d/d eta2
     return S, dS1, dS2
 
-def _model(xy, pos, loghlr, eta, comps, psf, active, jac=False):
-    """Unit-flux templates T (B, k, L, P) of every source and linear component; with `jac`, also their derivatives
-    dT (B, k, L, 5, P) with respect to (x, y, log hlr, eta1, eta2), computed analytically.
-    The PSF components share one centre (as `fit_psf_gmm` makes them), so every Gaussian of a source has the same mean."""
+def _model(xy, pos, loghlr, eta, comps, psf, active, f=None):
+    """Unit-flux templates T (B, k, L, P) of every source and linear component; given fluxes `f` (B, k, L), instead the
+    Jacobian rows J (B, k, L+5, P) of the model: the L templates, then the flux-weighted derivatives of the source's
+    model with respect to (x, y, log hlr, eta1, eta2), computed analytically.
+    Every (profile Gaussian, PSF Gaussian) pair of every linear component is one Gaussian of the source (18 for an
+    exponential): the PSF components share one centre (as `fit_psf_gmm` makes them), so all have the source's centre."""
+    amp, var, lidx = comps                                                    # (K,) each, over all linear components
     pamp, pmean, pcov = psf
+    J_ = len(pamp); L = int(lidx.max()) + 1 if len(lidx) else 1
     S, dS1, dS2 = _shear_eta(eta)                                             # each (B, k)
     e = lambda t: t[..., None]
     dx = xy[:, 0] - (pos[..., 0] + pmean[:, 0].mean())[..., None]             # (B, k, P)
     dy = xy[:, 1] - (pos[..., 1] + pmean[:, 1].mean())[..., None]
-    dx2, dxy, dy2 = dx*dx, dx*dy, dy*dy
-    X = torch.stack([dx2, dxy, dy2], -2)                                      # (B, k, 3, P)
-    r2 = torch.exp(2*loghlr)
-    Ts, dTs = [], []
-    for amp, var in comps:
-        # every (profile Gaussian, PSF Gaussian) pair is one component: G = K*J of them
-        rv = (e(r2)*var).repeat_interleave(len(pamp), -1)                     # (B, k, G)
-        ps = lambda c: pcov[:, c[0], c[1]].repeat(len(var))
-        c11 = rv*e(S[0]) + ps((0, 0)) + 1/12
-        c12 = rv*e(S[1]) + ps((0, 1))
-        c22 = rv*e(S[2]) + ps((1, 1)) + 1/12
-        det = c11*c22 - c12**2
-        i11, i12, i22 = c22/det, -c12/det, c11/det
-        norm = torch.outer(amp, pamp).reshape(-1)/(2*math.pi*torch.sqrt(det))  # (B, k, G)
-        # exp(-q/2) for every source, component and pixel: the only large tensor. The exponent is floored at -40
-        # (a 4e-18 relative contribution): denormal floats far out in the wings make CPU arithmetic ~10x slower.
-        E = (torch.stack([-0.5*i11, -i12, -0.5*i22], -1) @ X).clamp_(min=-40).exp_()   # (B, k, G, P)
-        if not jac:
-            Ts.append((norm[..., None, :] @ E)[..., 0, :])
-            continue
-        # sums over components as one batched matrix product: coefficients (B, k, 16, G) @ E (B, k, G, P)
-        coefs = [norm, norm*i11, norm*i12, norm*i22]
+    rv = e(torch.exp(2*loghlr))*var.repeat_interleave(J_)                     # (B, k, G) profile variances, pixels²
+    ps = lambda a, b: pcov[:, a, b].repeat(len(var))
+    c11 = rv*e(S[0]) + ps(0, 0) + 1/12
+    c12 = rv*e(S[1]) + ps(0, 1)
+    c22 = rv*e(S[2]) + ps(1, 1) + 1/12
+    det = c11*c22 - c12**2
+    i11, i12, i22 = c22/det, -c12/det, c11/det
+    norm = torch.outer(amp, pamp).reshape(-1)/(2*math.pi*torch.sqrt(det))    # (B, k, G)
+    # exp(-q/2) for every source, Gaussian and pixel: the only large tensor. The exponent is floored at -40 (a 4e-18
+    # relative contribution): denormal floats far out in the wings make CPU arithmetic ~10x slower.
+    X = torch.stack([dx*dx, dx*dy, dy*dy], -2)                                # (B, k, 3, P)
+    E = (torch.stack([-0.5*i11, -i12, -0.5*i22], -1) @ X).clamp_(min=-40).exp_()   # (B, k, G, P)
+    lg = lidx.repeat_interleave(J_)                                           # linear component of each Gaussian (G,)
+    onehot = (lg == torch.arange(L, device=lg.device)[:, None]).to(norm.dtype)  # (L, G)
+    coefs = [norm[..., None, :]*onehot]                                       # template rows (B, k, L, G)
+    if f is not None:
+        # all sums over Gaussians as one batched matrix product: coefficients (B, k, L+15, G) @ E (B, k, G, P)
+        nf = norm*f.to(norm.dtype)[..., lg]                                # flux-weighted amplitudes
+        rows = [nf*i11, nf*i12, nf*i22]                                       # dG/dmu = G C^-1 (x - mu)
         for D in (tuple(2*x for x in S), dS1, dS2):                          # dC = rv*D for log hlr, eta1, eta2
             D11, D12, D22 = e(D[0]), e(D[1]), e(D[2])
             M11 = i11*i11*D11 + 2*i11*i12*D12 + i12*i12*D22                   # M = C^-1 D C^-1
             M12 = i11*i12*D11 + (i11*i22 + i12*i12)*D12 + i12*i22*D22
             M22 = i12*i12*D11 + 2*i12*i22*D12 + i22*i22*D22
             tr = i11*D11 + 2*i12*D12 + i22*D22
-            nr = norm*rv
-            coefs += [nr*M11, nr*M12, nr*M22, nr*tr]
-        R = (torch.stack(coefs, -2) @ E).unbind(-2)                            # 16 x (B, k, P)
-        d = [dx*R[1] + dy*R[2], dx*R[2] + dy*R[3]]                            # dG/dmu = G C^-1 (x - mu)
-        d += [0.5*(dx2*R[c] + 2*dxy*R[c+1] + dy2*R[c+2] - R[c+3]) for c in (4, 8, 12)]  # G (u'Du - tr C^-1 D)/2
-        Ts.append(R[0]); dTs.append(torch.stack(d, 2))
+            nr = nf*rv
+            rows += [nr*M11, nr*M12, nr*M22, nr*tr]
+        coefs.append(torch.stack(rows, -2))
+    R = torch.cat(coefs, -2) @ E                                              # (B, k, L or L+15, P)
     a = active[..., None, None]
-    T = torch.stack(Ts, 2)*a
-    return (T, torch.stack(dTs, 2)*a[..., None]) if jac else T
+    if f is None: return R*a
+    dx2, dxy, dy2 = X.unbind(-2)
+    Q = R[:, :, L:].unbind(-2)
+    d = [dx*Q[0] + dy*Q[1], dx*Q[1] + dy*Q[2]]
+    d += [0.5*(dx2*Q[c] + 2*dxy*Q[c+1] + dy2*Q[c+2] - Q[c+3]) for c in (3, 7, 11)]  # G (u'Du - tr C^-1 D)/2
+    return torch.cat([R[:, :, :L], torch.stack(d, 2)], 2)*a
 
 def _comps(profile, dtype, device):
-    return [(torch.as_tensor(a, dtype=dtype, device=device), torch.as_tensor(v, dtype=dtype, device=device)) for a, v in profile_mixture(profile)]
+    "The profile's Gaussians as flat tensors: amplitudes (G,), variances (G,), index of their linear component (G,)."
+    mix = profile_mixture(profile)
+    cat = lambda i: torch.as_tensor(np.concatenate([m[i] for m in mix]), dtype=dtype, device=device)
+    lidx = torch.as_tensor(np.concatenate([np.full(len(m[0]), l) for l, m in enumerate(mix)]), device=device)
+    return cat(0), cat(1), lidx
 
 def _eta(g):
     "Inverse of g = eta/sqrt(1+|eta|^2)."
@@ -248,8 +267,10 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
                n_iter:int=10, # Levenberg-Marquardt iterations
                pos_prior:float=0.5, # prior σ (pixels) of the positions about the given ones
                fit_positions:bool=True, # let positions move (within the prior) during refinement
+               size_prior:float=0.5, # prior σ of ln(hlr) about the initial `hlr`
+               shape_prior:float=0.3, # prior σ of each ellipticity component (η, ≈ 2g for small g) about the initial `g`
                batch_size:int=256, # stamps per torch batch
-               float32:bool=True, # evaluate the model in single precision (2× faster; the normal equations stay double)
+               float32:bool=True, # model and normal equations in single precision (~2× faster); the small solves stay double
                device:str='cpu', # torch device
                progress:bool=False, # progress bar over batches
               )->Table:
@@ -266,17 +287,17 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     N, k = pos.shape[:2]; h, w_ = images.shape[1:]
     hlr0 = np.array(np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)))
     eta0 = _eta(np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2)))
-    dt = torch.float64
-    mt = torch.float32 if float32 else dt
+    mt = torch.float32 if float32 else torch.float64
     xy = pixel_grid(h, w_, mt, device); comps = _comps(profile, mt, device); ps = psf.tensors(mt, device)
-    tt = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
+    tt = lambda a, dt=torch.float64: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
+    prior_sig = (pos_prior, size_prior, shape_prior)
     outs = []
     flush = torch.set_flush_denormal(True)  # tiny wing values would otherwise make CPU arithmetic ~5x slower
     try:
         for s in tqdm(range(0, N, batch_size), disable=not progress):
             sl = slice(s, s + batch_size)
-            out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_)), tt(w_all[sl].reshape(-1, h*w_)), tt(pos[sl]), tt(hlr0[sl]), tt(eta0[sl]),
-                             xy, comps, ps, refine, n_iter, pos_prior, fit_positions)
+            out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]), tt(hlr0[sl]),
+                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions)
             outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
     finally:
         if flush: torch.set_flush_denormal(False)  # PyTorch's default
@@ -291,70 +312,66 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     return t
 
 # %% ../nbs/07_photometry.ipynb #506e1d14
-def _normal_eq(T, dT, f, d, w, active, theta, theta0, prior_ivar):
-    "Gauss-Newton normal equations (B, n, n), gradient (B, n) and chi2 (B,), parameters ordered per source: L fluxes, 5 shape."
-    B, k, L, P = T.shape
-    m = (f[..., None]*T).sum((1, 2))                                          # (B, P)
-    dm_shape = (f[..., None, None]*dT).sum(2)                                  # (B, k, 5, P)
-    Jm = torch.cat([T, dm_shape], 2).reshape(B, -1, P)                         # (B, n, P)
-    r = d - m
-    H = (Jm*w[:, None]) @ Jm.transpose(1, 2)
-    grad = -(Jm*(w*r)[:, None]).sum(-1)
-    dth = (theta - theta0)*prior_ivar
-    pv = torch.cat([torch.zeros(B, k, L, dtype=T.dtype, device=T.device), prior_ivar.expand(B, k, 5)], 2).reshape(B, -1)
-    H = H + torch.diag_embed(pv)
-    grad = grad + torch.cat([torch.zeros(B, k, L, dtype=T.dtype, device=T.device), dth], 2).reshape(B, -1)
-    chi2 = (w*r**2).sum(-1) + ((theta - theta0)**2*prior_ivar*active[..., None]).sum((1, 2))
-    return H, grad, chi2
+def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
+    """Gauss-Newton normal equations H (B, n, n), gradient (B, n), chi2 with the prior terms (B,) and data chi2 (B,),
+    all double; parameters ordered per source: L fluxes, 5 shape. J: Jacobian rows (B, k, L+5, P) from `_model`."""
+    B, k, n5, P = J.shape; L = n5 - 5
+    m = (f.to(J.dtype)[..., None]*J[:, :, :L]).sum((1, 2))                    # (B, P)
+    rw = (d - m)*sw                                                           # whitened residual
+    Jw = J.reshape(B, -1, P)*sw[:, None]
+    H = (Jw @ Jw.transpose(1, 2)).double()
+    grad = -(Jw @ rw[..., None])[..., 0].double()
+    chi2 = (rw*rw).sum(-1).double()
+    zero = torch.zeros(B, k, L, dtype=H.dtype, device=H.device)
+    H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, 5)], 2).reshape(B, -1))
+    grad = grad + torch.cat([zero, (theta - theta0)*prior_ivar], 2).reshape(B, -1)
+    return H, grad, chi2 + ((theta - theta0)**2*prior_ivar*active[..., None]).sum((1, 2)), chi2
 
-def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, pos_prior, fit_positions):
-    "Fit one batch: d, w (B, P), pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2)."
-    B, k = pos0.shape[:2]; L = len(comps)
-    active = torch.isfinite(pos0).all(-1).to(d.dtype)
+def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions):
+    """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
+    Large tensors stay in the model's precision; the small normal equations are solved in double."""
+    B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
+    dd = torch.float64; mt = xy.dtype
+    active = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
                         torch.nan_to_num(eta0)], -1)                          # (B, k, 5): dx, dy, log hlr, eta1, eta2
-    mt = xy.dtype
-    def model(th, jac):
-        out = _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:].to(mt), comps, ps, active.to(mt), jac)
-        return tuple(o.to(d.dtype) for o in out) if jac else out.to(d.dtype)
+    sw = torch.sqrt(w)
+    def model(th, f=None):
+        return _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:].to(mt), comps, ps, active.to(mt), f)
     nl = k*L
-    def solve_fluxes(T):
-        Tf = T.reshape(B, nl, -1)
-        M = (Tf*w[:, None]) @ Tf.transpose(1, 2) + torch.diag_embed(1 - active.repeat_interleave(L, 1))
-        cov = torch.linalg.inv(M)
-        return (cov @ (Tf*(w*d)[:, None]).sum(-1)[..., None])[..., 0].reshape(B, k, L), cov
     theta = theta0.clone()
-    T = model(theta, False)
-    f, cov = solve_fluxes(T)
+    T = model(theta)
+    Tw = T.reshape(B, nl, -1)*sw[:, None]
+    cov = torch.linalg.inv((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)))
+    f = (cov @ (Tw @ (d*sw)[..., None]).double())[..., 0].reshape(B, k, L)
     if refine:
-        prior_ivar = 1/torch.tensor([pos_prior, pos_prior, 1.0, 0.5, 0.5], dtype=d.dtype, device=d.device)**2
-        free = torch.ones(k, L + 5, dtype=d.dtype, device=d.device)
+        ps_, ss_, es_ = prior_sig
+        prior_ivar = 1/torch.tensor([ps_, ps_, ss_, es_, es_], dtype=dd, device=d.device)**2
+        free = torch.ones(k, L + 5, dtype=dd, device=d.device)
         if not fit_positions: free[:, L:L+2] = 0
         mask = (free[None]*active[..., None]).reshape(B, -1)                   # 0 for fixed or absent parameters
         fix = torch.diag_embed(1 - mask)
-        T, dT = model(theta, True)
-        H, grad, chi = _normal_eq(T, dT, f, d, w, active, theta, theta0, prior_ivar)
-        lam = torch.full((B,), 1e-3, dtype=d.dtype, device=d.device)
+        H, grad, chi, chi2 = _normal_eq(model(theta, f), f, d, sw, active, theta, theta0, prior_ivar)
+        lam = torch.full((B,), 1e-3, dtype=dd, device=d.device)
         for _ in range(n_iter):
             A = (H + lam[:, None, None]*torch.diag_embed(torch.diagonal(H, dim1=1, dim2=2)))*mask[:, :, None]*mask[:, None] + fix
             step = -torch.linalg.solve(A, (grad*mask)[..., None])[..., 0].reshape(B, k, L + 5)
             fc = f + step[..., :L]; tc = theta + step[..., L:]
-            tc[..., :2] = tc[..., :2].clamp(-3*pos_prior, 3*pos_prior)
+            tc[..., :2] = tc[..., :2].clamp(-3*ps_, 3*ps_)
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], theta0[..., 2] - 3), theta0[..., 2] + 3)
-            Tc, dTc = model(tc, True)
-            Hc, gc, cc = _normal_eq(Tc, dTc, fc, d, w, active, tc, theta0, prior_ivar)
+            Hc, gc, cc, c2 = _normal_eq(model(tc, fc), fc, d, sw, active, tc, theta0, prior_ivar)
             ok = torch.isfinite(cc) & (cc <= chi)
             sel = lambda new, old: torch.where(ok.reshape((B,) + (1,)*(new.dim() - 1)), new, old)
-            f, theta, T, H, grad, chi = sel(fc, f), sel(tc, theta), sel(Tc, T), sel(Hc, H), sel(gc, grad), sel(cc, chi)
+            f, theta, H, grad, chi, chi2 = sel(fc, f), sel(tc, theta), sel(Hc, H), sel(gc, grad), sel(cc, chi), sel(c2, chi2)
             lam = torch.where(ok, lam/3, lam*5).clamp(1e-7, 1e7)
         covf = torch.linalg.inv(H*mask[:, :, None]*mask[:, None] + fix)
         idx = (torch.arange(k, device=d.device)[:, None]*(L + 5) + torch.arange(L, device=d.device)).reshape(-1)
         cov = covf[:, idx][:, :, idx]
-    m = (f[..., None]*T).sum((1, 2))
-    chi2 = (w*(d - m)**2).sum(-1)
+    else:
+        chi2 = (((d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw)**2).sum(-1).double()
     npar = L + (5 - (0 if fit_positions else 2) if refine else 0)
-    dof = (w > 0).sum(-1).to(d.dtype) - active.sum(-1)*npar
+    dof = (w > 0).sum(-1).to(dd) - active.sum(-1)*npar
     g = theta[..., 3:]/torch.sqrt(1 + (theta[..., 3:]**2).sum(-1, keepdim=True))
     cv = cov.reshape(B, k, L, k, L)
     var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
@@ -365,6 +382,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, pos_prior,
         out.update(flux_disk=f[..., 0], flux_disk_err=dv[..., 0], flux_bulge=f[..., 1], flux_bulge_err=dv[..., 1])
     out.update(chi2=chi2, dof=dof)
     return out
+
 
 # %% ../nbs/07_photometry.ipynb #7c0a2dfe
 def sep_photometry(images:np.ndarray, # (N, h, w) stamps
