@@ -20,12 +20,12 @@ __all__ = ['draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated']
 # %% ../nbs/05_blends.ipynb #6216d956
 def _flux_ref(mag): return 10**(-0.4*np.asarray(mag, float))
 
-def _draw_pairs(n, seed, max_flux_ratio, mag_range):
+def _draw_pairs(n, seed, max_flux_ratio, mag_range, population=None):
     "Two tables (bright, faint) of `n` galaxies each from the population, keeping pairs with F775W flux ratio ≤ `max_flux_ratio`."
     got, batch = [], 0
     while not got or sum(len(g[0]) for g in got) < n:
         m = int(1.3*(n - sum(len(g[0]) for g in got))) + 8
-        pop = draw_population(2*m, seed=[seed, 1, batch], mag_range=mag_range)
+        pop = (population or draw_population)(2*m, seed=[seed, 1, batch], mag_range=mag_range)
         a, b = pop[:m], pop[m:]
         bright = np.asarray(a['mag']) <= np.asarray(b['mag'])
         g1, g2 = vstack([a[bright], b[~bright]], metadata_conflicts='silent'), vstack([b[bright], a[~bright]], metadata_conflicts='silent')
@@ -88,10 +88,11 @@ def draw_blends(n:int, # number of blends
                 space_size:int=64, # space stamp side (pixels)
                 ground_size:int=23, # ground stamp side (pixels)
                 max_offset:float=0.084, # arcsec: random shift of the blend's midpoint from the stamp centre, per axis
+                population=None, # galaxy population: a function like `draw_population(n, seed, mag_range)` (default: `draw_population`)
                )->tuple:
     "The blends' truth table (one row per blend) and galaxies table (two rows per blend, offsets `dx`, `dy` in arcsec), without images."
     lo, hi = _check(sep_range, max_flux_ratio)
-    g1, g2 = _draw_pairs(n, seed, max_flux_ratio, mag_range)
+    g1, g2 = _draw_pairs(n, seed, max_flux_ratio, mag_range, population)
     rng = np.random.default_rng([seed, 0])
     sep, pa = rng.uniform(lo, hi, n), rng.uniform(0, 2*np.pi, n)
     off = rng.uniform(-max_offset, max_offset, (2, n))
@@ -159,10 +160,11 @@ def simulate_blends(n:int, # number of blends
                     space_size:int=64, # space stamp side (pixels)
                     ground_size:int=23, # ground stamp side (pixels)
                     max_offset:float=0.084, # arcsec: random shift of the midpoint from the stamp centre, per axis
+                    population=None, # galaxy population: a function like `draw_population(n, seed, mag_range)` (default: `draw_population`)
                    )->BlendSet:
     "Simulate `n` two-galaxy blends: noiseless blend and component images on both grids, with the truth table."
     sb, gb = _bands(space_bands, ground_bands)
-    truth, gals = draw_blends(n, seed, sb, gb, sep_range, max_flux_ratio, mag_range, space_size, ground_size, max_offset)
+    truth, gals = draw_blends(n, seed, sb, gb, sep_range, max_flux_ratio, mag_range, space_size, ground_size, max_offset, population)
     return _render(truth, gals, 2, sb, gb, space_size, ground_size, n_workers, progress, seed)
 
 def simulate_isolated(n:int, # number of galaxies

@@ -241,6 +241,8 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
     extra = add_provenance(model=getattr(model, 'name', 'enhancer'), chash=getattr(model, 'config_hash', None) or cfg.hash,
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)), inpix=float(ps))
+    from ganblend.coverage import ood_keywords  # imported here: coverage comes after enhance in the module order
+    extra.update(ood_keywords(cube, noise, cfg.ground_bands))  # population coverage of the input (OODSCORE, OODFRAC, ...)
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_image(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, overwrite=overwrite)
 
