@@ -339,7 +339,11 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                 outdir:str=None, # write one IN.ecsv per input here (several inputs)
                 threshold:float=None, # detection threshold on the enhanced image (default: the model's)
                 overwrite:bool=False, # replace existing catalogs
-                quiet:bool=False # no progress bar
+                quiet:bool=False, # no progress bar
+                workers:int=0, # Dask workers on this machine (0 or 1: serially, in this process)
+                tile:int=None, # tile core side (ground pixels) for large images; 0: whole images (default: 512 with --workers ≥ 2 or --scheduler, else 0)
+                overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.survey)
+                scheduler:str=None # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
                ):
     "Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV catalog per image."
     paths = [Path(p) for p in paths]
@@ -350,6 +354,13 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
     else: raise InputError(f"{' '.join(map(str, paths)) or '(nothing)'}: give IN.fits OUT.ecsv, or IN.fits ... --outdir DIR")
     for _, o in jobs:
         if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
+    parallel = workers > 1 or scheduler is not None
+    if parallel or tile:
+        from ganblend.survey import deblend_survey  # here, not at the top: survey imports this module
+        deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold, tile=(512 if parallel else 0) if tile is None else tile,
+                       overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
+        print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
+        return
     m = _load_model(model, survey)
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
         deblend_file(i, o, survey, psf, m, threshold, overwrite)
