@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/deblend.html.md"""
 
 # %% ../nbs/07b_deblend.ipynb #adecf965
 from __future__ import annotations
-import json, warnings
+import json, threading, warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,8 @@ from . import photometry as _phot
 # %% auto #0
 __all__ = ['to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm',
            'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'detect_enhanced',
-           'calibrate_detection', 'detection_settings', 'store_detection', 'deblend', 'deblend_file', 'deblend_cli']
+           'blank_sky', 'blank_sky_density', 'calibrate_detection', 'detection_settings', 'store_detection',
+           'psf_mixture', 'deblend', 'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -189,6 +190,35 @@ def _cache_put(key, value):
 
 _SETTINGS = {}
 
+def blank_sky(model, # enhancer
+              noise, # noise σ per ground pixel (input units): a number, or one per band
+              n:int=4, # pure-noise images
+              size:int=256, # side of each image (ground pixels; 256 px of HSC = 0.72')
+              seed:int=0 # noise seed
+             )->tuple:
+    "(enhanced images of pure Gaussian noise of σ `noise` — blank sky —, their total area in arcmin²)."
+    nb = int(getattr(model.cfg, 'in_bands', 1))
+    sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (nb,)).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    ps = float(getattr(model.cfg, 'ground_pixel_scale', 0.168))
+    imgs = []
+    for _ in range(n):
+        x = rng.standard_normal((nb, size, size), dtype=np.float32)*sig[:, None, None]
+        imgs.append(_enh.enhance(x if nb > 1 else x[0], model, noise=sig if nb > 1 else float(sig[0]), progress=False))
+    return imgs, n*(size*ps/60)**2
+
+def blank_sky_density(model, # enhancer
+                      noise, # noise σ per ground pixel: a number, or one per band
+                      settings:dict, # `detect.detect` settings (threshold, deblend_cont, ...)
+                      method:str='sep', # detection method
+                      survey:str='hsc-i', # ground survey-band key
+                      images:tuple|None=None, # `blank_sky`'s output, to reuse; None: made here with `kw`
+                      **kw # `blank_sky` settings (n, size, seed)
+                     )->float:
+    "False detections per arcmin² on enhanced blank sky (pure noise of σ `noise`) with detection `settings`."
+    imgs, area = images if images is not None else blank_sky(model, noise, **kw)
+    return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **settings)) for e in imgs)/area
+
 def calibrate_detection(model, # enhancer
                         survey:str='hsc-i', # ground survey-band key
                         method:str='sep', # detection method
@@ -196,15 +226,21 @@ def calibrate_detection(model, # enhancer
                         n:int=300, # isolated galaxies and blends simulated
                         seed:int=12345, # validation simulation and noise seed
                         bands=None, # ground bands of a multi-band model (default: `survey` alone)
-                        thresholds=(0.5, 1.0, 2.0, 4.0), # thresholds tried
+                        thresholds=(0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0), # thresholds tried
                         deblend_conts=(0.005, 0.001, 0.0003, 0.0001), # sep deblending contrasts tried
+                        max_blank:float|None=5.0, # largest acceptable false detections per arcmin² of blank sky (None: no limit)
+                        n_blank:int=4, # blank-sky (pure-noise) images of `blank_size`² ground pixels
+                        blank_size:int=256, # side of the blank-sky images (ground pixels)
+                        grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
-                       )->dict:
-    "Detection settings (`threshold`, and `deblend_cont` for sep) recognizing the most validation blends at false_split ≤ `target` (cached)."
+                       ):
+    "Settings (`threshold`, sep's `deblend_cont`) recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections per arcmin² (cached)."
     bands = tuple(bands or (survey,))
-    key = f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|{ganblend.__version__}"
-    if key in _SETTINGS: return dict(_SETTINGS[key])
-    if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
+    key = (f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|"
+           f"{max_blank}|{n_blank}|{blank_size}|{ganblend.__version__}")
+    if not grid:
+        if key in _SETTINGS: return dict(_SETTINGS[key])
+        if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
     from ganblend.blends import simulate_blends, simulate_isolated
     kw = dict(ground_bands=bands, space_bands=getattr(model.cfg, 'space_bands', ('hst-f775w',)), progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
@@ -212,25 +248,31 @@ def calibrate_detection(model, # enhancer
     noise = np.array([get_survey(b).noise_sigma for b in bands])
     one = lambda g: g[:, 0] if len(bands) == 1 else g
     e_iso, e_bl = (enhance_stamps(one(x.noisy_ground(rng)), model, noise) for x in (iso, bl))
+    blank = blank_sky(model, noise, n_blank, blank_size, seed + 2) if max_blank is not None else None
     n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model_scale(model)
     xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
     r = 0.3/(get_survey(survey).pixel_scale/sc)
     rows = []
-    for dc in (deblend_conts if method == 'sep' else (None,)):
+    for dc in tqdm(deblend_conts if method == 'sep' else (None,), disable=not progress, desc='calibrate', leave=False):
         for t in thresholds:
             extra = {} if dc is None else dict(deblend_cont=dc)
             fs = np.mean([len(detect_enhanced(e, noise, model, t, method, survey, **extra)) >= 2 for e in e_iso])
             rec = np.mean([len(_det.match(np.c_[d['x'], d['y']], xy[i], r)) == 2 for i, d in
                            enumerate(detect_enhanced(e, noise, model, t, method, survey, **extra) for e in e_bl)])
-            rows.append(dict(threshold=t, deblend_cont=dc, false_split=fs, recognized=rec))
-    ok = [row for row in rows if row['false_split'] <= target]
-    if not ok: raise InputError(f"detection: no setting keeps false_split <= {target} on {model_name(model)!r}'s images "
-                                f"(lowest {min(r_['false_split'] for r_ in rows):.3f}); try higher thresholds")
+            bd = np.nan if blank is None else blank_sky_density(model, noise, dict(threshold=t, **extra), method, survey, images=blank)
+            rows.append(dict(threshold=t, deblend_cont=dc, false_split=fs, recognized=rec, blank_density=bd))
+    ok = [row for row in rows if row['false_split'] <= target and (max_blank is None or row['blank_density'] <= max_blank)]
+    if not ok: raise InputError(f"detection: no setting keeps false_split <= {target}" + ("" if max_blank is None else f" and <= {max_blank} "
+                                f"blank-sky detections per arcmin²") + f" on {model_name(model)!r}'s images; try higher thresholds")
     best = max(ok, key=lambda row: (row['recognized'], row['threshold']))
     d = dict(threshold=float(best['threshold']))
     if best['deblend_cont'] is not None: d['deblend_cont'] = float(best['deblend_cont'])
     d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
+    if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
     _SETTINGS[key] = d; _cache_put(key, d)
+    if grid:
+        tab = Table(rows=[[row[c] if row[c] is not None else np.nan for c in rows[0]] for row in rows], names=list(rows[0]))
+        return dict(d), tab
     return dict(d)
 
 _DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean')
@@ -269,6 +311,35 @@ def _model_grid(im:Image, model, noise)->tuple:
     cube = _enh.resample_flux(im.cube, ratio)
     return cube, np.array([core.estimate_noise(b) for b in cube]), float(ratio)
 
+_PSF_GMMS, _PSF_LOCK = {}, threading.Lock()
+
+def psf_mixture(psf_img:np.ndarray # normalised PSF image (`ground_psf`)
+               )->'photometry.PSFMixture':
+    "`photometry.fit_psf_gmm` of `psf_img`, cached in this process by its pixel values (a fit takes ~1 s; tiles share one PSF)."
+    import hashlib
+    a = np.ascontiguousarray(psf_img, dtype=np.float32)
+    key = (a.shape, hashlib.sha1(a.tobytes()).hexdigest())
+    with _PSF_LOCK:
+        if key not in _PSF_GMMS:
+            if len(_PSF_GMMS) >= 32: _PSF_GMMS.pop(next(iter(_PSF_GMMS)))
+            _PSF_GMMS[key] = _phot.fit_psf_gmm(a)
+        return _PSF_GMMS[key]
+
+def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, model)->str|None:
+    "Add `ood_p` and `som_occupancy` to `out` (in place) from the image `data` on the model's grid; NaN and a note on any failure."
+    out['ood_p'], out['som_occupancy'] = np.full(len(out), np.nan), np.full(len(out), np.nan)
+    bands = tuple(getattr(model.cfg, 'ground_bands', None) or ('hsc-i',))
+    try:
+        from ganblend import coverage as _cov  # here: coverage comes later in the module order
+        if not _cov.som_path(bands).exists(): return f"no coverage map (SOM) for bands {_cov.som_name(bands)}: ood_p is NaN"
+        if not len(out): return None
+        ny, nx = shape; my, mx = data.shape[-2:]  # all grids share their centre (`_model_grid`)
+        pos = Table(dict(x=to_enhanced(out['x'], nx, mx, ratio), y=to_enhanced(out['y'], ny, my, ratio)))
+        r = _cov.add_ood_column(pos, data if data.shape[0] > 1 else data[0], noise_e, bands=bands)
+        out['ood_p'], out['som_occupancy'] = np.asarray(r['ood_p'], float), np.asarray(r['som_occupancy'], float)
+        return None
+    except Exception as e: return f"no coverage score: {type(e).__name__}: {e}"[:200]
+
 # %% ../nbs/07b_deblend.ipynb #85ad16bc
 def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pixels and flux units
             survey:str='hsc-i', # survey-band key: pixel scale, PSF and noise defaults, and the default model
@@ -280,6 +351,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             deblend_cont:float|None=None, # sep deblending contrast; None: the model's shipped or calibrated one
             profile:str='exp', # galaxy profile of the photometry
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
+            ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
             progress:bool=False
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
@@ -308,15 +380,17 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         ra, dec = im.wcs.pixel_to_world_values(x, y) if len(x) else (np.zeros(0), np.zeros(0))
         out['ra'], out['dec'] = np.asarray(ra, float), np.asarray(dec, float)
         out['ra'].unit = out['dec'].unit = 'deg'
-    psf_gmm = _phot.fit_psf_gmm(psf_img)
+    psf_gmm = psf_mixture(psf_img)
     fl = [_phot.photometry_image(b, x, y, psf_gmm, nb, refine=refine, progress=progress) for b, nb in zip(im.cube, noise_b)]
     for c in ('flux', 'flux_err'): out[c] = fl[0][c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
     out['x_enh'], out['y_enh'] = x_e, y_e
     for c in ('group', 'group_size', 'hlr'): out[c] = fl[0][c]
     out['hlr'].unit = 'pix'
     if im.bunit: out['flux'].unit = out['flux_err'].unit = im.bunit
+    note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
     out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=str(im.path), ganblend=ganblend.__version__))
+    if note: out.meta['ood_note'] = note
     return out
 
 # %% ../nbs/07b_deblend.ipynb #92854f4d

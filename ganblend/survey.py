@@ -248,10 +248,23 @@ def worker_model(model=None, # enhancer name, weights path, or the model itself;
     if model is not None and not isinstance(model, (str, Path)): return model
     key = (None if model is None else str(model), str(survey))
     with _LOCK:
-        if key not in _MODELS: _MODELS[key] = _dbl._load_model(model, survey)
+        if key not in _MODELS:
+            _worker_threads()
+            _MODELS[key] = _dbl._load_model(model, survey)
         return _MODELS[key]
 
-_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr')
+def _worker_threads():
+    "In a Dask worker *process*, give torch as many intra-op threads as the worker has task threads (no oversubscription)."
+    import multiprocessing
+    if multiprocessing.current_process().name == 'MainProcess': return  # the client's process (serial, or thread workers): untouched
+    try:
+        from distributed import get_worker
+        n = int(getattr(get_worker(), 'nthreads', 1) or 1)
+    except (ImportError, ValueError): return
+    import torch
+    if torch.get_num_threads() != n: torch.set_num_threads(n)
+
+_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'ood_p', 'som_occupancy')
 
 def _empty_catalog(nbands, with_radec):
     t = Table({c: np.zeros((0, nbands) if c in ('flux', 'flux_err') and nbands > 1 else 0,
@@ -466,6 +479,7 @@ def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     "The catalog of input `k`: the whole-file one, or its tiles merged, with provenance."
     if plan is None: return cats[0]
     tiles, ov = plan
+    notes = sorted({c.meta['ood_note'] for c in cats if c is not None and 'ood_note' in c.meta})
     cat = merge_tiles(cats, radius, mo.wcs)
     if not len(cat):
         cat = _empty_catalog(mo.nbands, mo.wcs is not None); cat['tile'] = np.zeros(0, int)
@@ -475,6 +489,7 @@ def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     cat.meta.update(dict(model=_dbl.model_name(m), survey=survey, detection=det, detect_method=method, pixel_scale=mo.pixel_scale,
                          source=str(mo.path), tiles=len(tiles), tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
                          overlap=int(ov), ganblend=ganblend.__version__))
+    if notes: cat.meta['ood_note'] = '; '.join(notes)
     return cat
 
 def deblend_mosaic(path, # FITS mosaic
