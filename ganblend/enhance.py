@@ -88,6 +88,11 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     cfg, s = model.cfg, model.stride
     _, h, w = x.shape
     H, W = cfg.space_shape(h, w)
+    if not hasattr(model, 'fine_grid'):   # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
+        device = next(model.parameters()).device
+        with torch.inference_mode(): res = model(torch.from_numpy(np.ascontiguousarray(x))[None].to(device)).float()[0].cpu().numpy()
+        if out is None: return res
+        out[...] = res; return out
     overlap = max(s, math.ceil(overlap/s)*s); tile = max(2*overlap, tile//s*s)
     device = next(model.parameters()).device
     ty, sy, ry, ny, RY = _axis_plan(h, tile, overlap, cfg.scale, cfg.fine, H)

@@ -263,13 +263,8 @@ def survey_psf(band:str, # survey-band key, e.g. 'hsc-i', 'hst-f775w'
     profile = profile or ('airy' if spec.space else 'kolmogorov')
     if profile == 'gaussian': return galsim.Gaussian(fwhm=fwhm)
     if profile == 'kolmogorov': return galsim.Kolmogorov(fwhm=fwhm)
-    lam = galsim.Bandpass(spec.bandpass, 'nm').effective_wavelength
-    airy = galsim.Airy(lam=lam, diam=2.4, obscuration=0.33, scale_unit=galsim.arcsec)
-    def psf(j): return galsim.Convolve(airy, galsim.Gaussian(fwhm=j))
-    def fwhm_of(j): return psf(j).drawImage(nx=64, ny=64, scale=0.005, method='no_pixel').calculateFWHM()
-    j = np.sqrt(max(fwhm**2 - (1.03*airy.lam_over_diam)**2, 1e-4))
-    for _ in range(3): j = np.sqrt(max(j**2 + fwhm**2 - fwhm_of(j)**2, 1e-6))  # fixed point on the measured FWHM
-    return psf(j)
+    from ganblend.simulate import space_psf   # the simulator's PSF model, at any FWHM
+    return space_psf(galsim.Bandpass(spec.bandpass, 'nm').effective_wavelength, fwhm)
 
 def psf_matching_kernel(ground_psf:galsim.GSObject, # PSF of the ground image (arcsec units)
                         space_psf:galsim.GSObject, # PSF of the space image, without the pixel
@@ -526,13 +521,13 @@ def _paths(path):
 def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
                path, # output path without suffix (a .safetensors/.json suffix is also accepted)
                meta:dict|None=None, # extra JSON-serialisable information (default: `model.meta`)
-               generator_only:bool=False, # save only the generator of an EnhanceGAN (as an `Enhancer`)
+               generator_only:bool=False, # save only the generator of an EnhanceGAN or a FlowModel
               )->tuple:
     "Write `path`.safetensors + `path`.json atomically; returns the two paths."
     from safetensors.torch import save_file
     from ganblend.core import atomic_output
     meta = dict(getattr(model, 'meta', {}) if meta is None else meta)
-    if generator_only and isinstance(model, EnhanceGAN): model = model.generator
+    if generator_only and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
     name = type(model).__name__
     if name not in _MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(_MODEL_CLASSES)}")
     st, js = _paths(path)
@@ -545,7 +540,7 @@ def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
     return st, js
 
 def load_model(path, # weights path with or without suffix
-               generator:bool=False, # return only the generator (an `Enhancer`) of a saved EnhanceGAN
+               generator:bool=False, # return only the generator of a saved EnhanceGAN or FlowModel
                device='cpu', # where to put the weights
               )->nn.Module:
     "Model saved by `save_model`, in eval mode, with `.meta` and `.config_hash`; `WeightsError` if anything is wrong."
@@ -556,6 +551,7 @@ def load_model(path, # weights path with or without suffix
     try: info = json.loads(js.read_text())
     except (ValueError, UnicodeDecodeError) as e: raise WeightsError(f"{js}: not valid JSON ({e})") from None
     name = info.get('class') if isinstance(info, dict) else None
+    if name in ('FlowModel', 'FlowEnhancer'): import ganblend.diffusion  # registers the flow classes
     if name not in _MODEL_CLASSES: raise WeightsError(f"{js}: unknown model class {name!r}; known: {list(_MODEL_CLASSES)}")
     cls, cfg_cls = _MODEL_CLASSES[name]
     try: cfg = cfg_cls.from_dict(info['config'])
@@ -572,6 +568,6 @@ def load_model(path, # weights path with or without suffix
     except RuntimeError as e:
         msg = ' '.join(str(e).split())[:300]
         raise WeightsError(f"{st}: weights do not match the {name} configuration in {js.name} ({msg})") from None
-    if generator and isinstance(model, EnhanceGAN): model = model.generator
+    if generator and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
     model.meta, model.config_hash, model.weights_path = info.get('meta', {}), info.get('config_hash'), str(st)
     return model.to(device).eval()

@@ -22,7 +22,7 @@ from .core import SurveySpec, get_survey, ConfigError, InputError, HST_BANDS, HS
 __all__ = ['SED_TYPES', 'REF_BAND', 'COUNT_SLOPE', 'KNOT_FWHM', 'COMPONENTS', 'GSPARAMS', 'z0_of_mag', 'type_probabilities',
            'median_hlr', 'disk_axis_ratio', 'enclosed_radius', 'effective_sersic_n', 'draw_population', 'sed_template',
            'bandpass_for', 'sed_magnitude', 'colour', 'component_fractions', 'component_fluxes', 'band_fluxes',
-           'knot_positions', 'galaxy_shapes', 'galaxy_in_band', 'galaxy_profile', 'psf_for', 'psf_image',
+           'knot_positions', 'galaxy_shapes', 'galaxy_in_band', 'galaxy_profile', 'space_psf', 'psf_for', 'psf_image',
            'electrons_per_photon_flux', 'render', 'render_points', 'render_galaxies', 'add_noise', 'render_table',
            'PairSet', 'simulate_pairs']
 
@@ -244,16 +244,25 @@ def galaxy_profile(row)->galsim.ChromaticObject:
     return galsim.Add(parts) if len(parts) > 1 else parts[0]
 
 # %% ../nbs/01_simulate.ipynb #3f649f51
+def space_psf(lam:float, # effective wavelength (nm)
+              fwhm:float, # arcsec: FWHM of the whole PSF
+              diam:float=2.4, # m, primary mirror (HST)
+              obscuration:float=0.33, # linear central obscuration (HST)
+              gsparams=None, # galsim.GSParams of the profile
+             )->galsim.GSObject:
+    "Space-telescope PSF (arcsec units): obscured Airy ⊗ Gaussian jitter, the jitter solved so that the FWHM is `fwhm`."
+    airy = galsim.Airy(lam=lam, diam=diam, obscuration=obscuration, scale_unit=galsim.arcsec, gsparams=gsparams)
+    def measured(g): return galsim.Convolve(airy, galsim.Gaussian(fwhm=g)).drawImage(nx=128, ny=128, scale=0.004, method='no_pixel').calculateFWHM()
+    g = np.sqrt(max(fwhm**2 - (1.03*airy.lam_over_diam)**2, 1e-4))
+    for _ in range(3): g = np.sqrt(max(g**2 + fwhm**2 - measured(g)**2, 1e-6))  # fixed point on the measured FWHM
+    return galsim.Convolve(airy, galsim.Gaussian(fwhm=g, gsparams=gsparams), gsparams=gsparams)
+
 @functools.lru_cache(None)
 def psf_for(spec)->galsim.GSObject:
-    "Achromatic PSF of a survey band (arcsec units): Airy(HST, obscured) ⊗ Gaussian jitter for space, Kolmogorov for ground."
+    "Achromatic PSF of a survey band (arcsec units): `space_psf` for space bands, Kolmogorov for ground."
     spec = get_survey(spec)
     if not spec.space: return galsim.Kolmogorov(fwhm=spec.psf_fwhm, gsparams=GSPARAMS)
-    airy = galsim.Airy(lam=bandpass_for(spec).effective_wavelength, diam=2.4, obscuration=0.33, scale_unit=galsim.arcsec, gsparams=GSPARAMS)
-    def fwhm(g): return galsim.Convolve(airy, galsim.Gaussian(fwhm=g)).drawImage(nx=128, ny=128, scale=0.004, method='no_pixel').calculateFWHM()
-    g = np.sqrt(max(spec.psf_fwhm**2 - (1.03*airy.lam_over_diam)**2, 1e-4))
-    for _ in range(3): g = np.sqrt(max(g**2 + spec.psf_fwhm**2 - fwhm(g)**2, 1e-6))
-    return galsim.Convolve(airy, galsim.Gaussian(fwhm=g, gsparams=GSPARAMS), gsparams=GSPARAMS)
+    return space_psf(bandpass_for(spec).effective_wavelength, spec.psf_fwhm, gsparams=GSPARAMS)
 
 # %% ../nbs/01_simulate.ipynb #4f530423
 def psf_image(spec, # SurveySpec or key

@@ -513,6 +513,7 @@ PRESETS = {  # model kind, bands, weights name
                   name='hsc-grizy'),
     'dcgan': dict(kind='dcgan', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='dcgan-f775w'),
     'toy': dict(kind='toy', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='toy'),
+    'flow': dict(kind='flow', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='hsc-i-flow', base='hsc-i'),
 }
 
 def build_model(config:str='single', # a key of `PRESETS`
@@ -520,10 +521,13 @@ def build_model(config:str='single', # a key of `PRESETS`
                 depth:int|None=None, # generator depth (EnhancerConfig.depth)
                 **kw # further `EnhancerConfig` / `DCGANConfig` fields
                )->nn.Module:
-    "A fresh model for preset `config`: `EnhanceGAN` for 'single'/'multi', `DCGAN` for 'dcgan', `ToyGAN` for 'toy'."
+    "A fresh model for preset `config`: `EnhanceGAN` for 'single'/'multi', `DCGAN` for 'dcgan', `FlowModel` for 'flow', `ToyGAN` for 'toy'."
     if config not in PRESETS: raise ConfigError(f"config {config!r} unknown; choose one of {', '.join(PRESETS)}")
     p = PRESETS[config]
     if p['kind'] == 'toy': return ToyGAN(len(p['ground_bands']), len(p['space_bands']), **({'width': width} if width else {}))
+    if p['kind'] == 'flow':   # residual flow on top of the shipped GAN generator (`ganblend.diffusion`)
+        from ganblend.diffusion import FlowModel
+        return FlowModel.from_base(kw.pop('base', p['base']), width=width, depth=depth, **kw)
     from ganblend import models
     if p['kind'] == 'dcgan':
         if width: kw.update(ngf=width, ndf=width)
@@ -585,7 +589,7 @@ def save_weights(model:nn.Module, path, # path without suffix: writes `<path>.sa
     return path.with_suffix('.safetensors')
 
 @script
-def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W), 'multi' (HSC grizy → 7 HST bands), 'dcgan', 'toy'
+def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W), 'multi' (HSC grizy → 7 HST bands), 'dcgan', 'flow' (diffusion), 'toy'
               out:str='runs/train', # output directory: weights, history, plots, checkpoint
               n_train:int=20000, # galaxies to simulate when --data is not given (10% are held out for validation)
               data:str=None, # directory written by `ganblend-simulate` (default: simulate into OUT/data, reused on --resume)
@@ -634,7 +638,8 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
         if not isinstance(model, type(build_model(config, width=8))): raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
         model.train()
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
-    n_par = sum(p.numel() for p in model.generator.parameters())
+    if init is None and hasattr(model, 'calibrate'): model.calibrate(train_ds)   # data-dependent scales (flow models)
+    n_par = sum(p.numel() for p in model.generator.parameters() if p.requires_grad)
     hist = train(model, train_ds, val_ds, epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=(beta1, 0.999),
                  device=str(dev), ckpt_dir=out/'ckpt', resume=resume, seed=seed, progress=not quiet, max_minutes=max_minutes,
                  num_workers=loader_workers, n_val=n_val, verbose=True)
