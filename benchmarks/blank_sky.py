@@ -5,8 +5,13 @@ For each shipped enhancer it enhances pure Gaussian noise of the survey's σ —
 `deblend.detect_enhanced` finds with the given (default: shipped) detection settings; for the ground image it runs
 `detect.detect` with the ground settings of `analysis.evaluate` (sep, threshold 3, deblend_cont 0.005).
 
+Shipped settings with `sky_level`/`sky_sigma` subtract the model's blank-sky level, take the threshold in units of the
+filtered blank-sky noise and keep sources with `snr_ground` >= `min_snr_ground` (see `deblend.calibrate_detection`);
+`--no-confirm` drops that last cut, to show what it removes.
+
     nice -n 10 python benchmarks/blank_sky.py                          # shipped settings, both models
     nice -n 10 python benchmarks/blank_sky.py --thresholds 1,2,4,8     # a scan
+    nice -n 10 python benchmarks/blank_sky.py --no-confirm             # without the ground-scale confirmation
 """
 import argparse, json, time
 import numpy as np
@@ -42,6 +47,7 @@ def main():
     ap.add_argument('--models', default='hsc-i,hsc-grizy')
     ap.add_argument('--thresholds', default=None, help='comma-separated thresholds (default: the shipped one only)')
     ap.add_argument('--deblend-cont', type=float, default=None)
+    ap.add_argument('--no-confirm', action='store_true', help='drop the ground-scale S/N cut (min_snr_ground)')
     ap.add_argument('--size', type=int, default=256); ap.add_argument('--n-images', type=int, default=2)
     ap.add_argument('--n-stamps', type=int, default=200); ap.add_argument('--seed', type=int, default=0)
     a = ap.parse_args()
@@ -58,6 +64,7 @@ def main():
         for t in ths:
             s = dict(base, threshold=t)
             if a.deblend_cont is not None: s['deblend_cont'] = a.deblend_cont
+            if a.no_confirm: s.pop('min_snr_ground', None)
             t0 = time.perf_counter()
             r = blank_density(m, name, s, **kw)
             print(json.dumps(dict(model=name, settings=s, per_arcmin2_stamps=round(r[0], 1), per_arcmin2_large=round(r[1], 1),

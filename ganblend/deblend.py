@@ -21,10 +21,10 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm',
-           'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'detect_enhanced',
-           'blank_sky', 'blank_sky_density', 'calibrate_detection', 'detection_settings', 'store_detection',
-           'psf_mixture', 'deblend', 'deblend_file', 'deblend_cli']
+__all__ = ['SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name',
+           'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image',
+           'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
+           'detection_settings', 'store_detection', 'psf_mixture', 'deblend', 'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -144,17 +144,66 @@ def enhanced_detection_image(enh:np.ndarray, # enhanced image (h, w) or (bands, 
     w = 1/nz**2
     return np.tensordot(w, enh, 1)/w.sum(), float(1/np.sqrt(w.sum()))
 
+def ground_scale_fwhm(model, survey:str='hsc-i')->float:
+    "FWHM (enhanced pixels) of the *ground* PSF the model was trained for (its `survey` band, else the median): the scale of `snr_ground`."
+    cfg = getattr(model, 'cfg', None)
+    fwhm = getattr(cfg, 'ground_psf_fwhm', None) or get_survey(survey).psf_fwhm
+    if np.ndim(fwhm):
+        bands = list(getattr(cfg, 'ground_bands', None) or [])
+        fwhm = fwhm[bands.index(survey)] if survey in bands else float(np.median(fwhm))
+    return float(fwhm)/(get_survey(survey).pixel_scale/model_scale(model))
+
+def _sep_kernel(model, survey, sep_filter='default')->np.ndarray:
+    "The filter kernel `detect.detect` gives sep for these settings."
+    import sep
+    return _det.psf_kernel(enhanced_psf_fwhm(model, survey)) if sep_filter == 'psf' else np.asarray(sep.default_kernel, np.float64)
+
+def _ground_scale_map(img:np.ndarray, model, survey)->np.ndarray:
+    "`img` (sky subtracted, NaN = 0) smoothed by a Gaussian of the ground PSF's FWHM; outside the image counts as blank sky."
+    from scipy import ndimage
+    a = np.where(np.isfinite(img), img, 0).astype(np.float64)
+    return ndimage.gaussian_filter(a, _det.psf_sigma(ground_scale_fwhm(model, survey)), mode='constant', truncate=3.0)
+
+def sky_stats(images, # enhanced blank-sky images (`blank_sky`), input flux units
+              noise, # noise per ground pixel of the input that made them: a number or one per band
+              model, # the enhancer
+              survey:str='hsc-i', # ground survey-band key
+              sep_filter:str='default' # sep filter of the detection (`detect.detect`)
+             )->dict:
+    "The detection image's blank sky in units of its reference noise: `sky_level` (mean), `sky_sigma` (σ of sep's filtered image, as a white-noise σ), `sky_sigma_ground` (σ at the ground-PSF scale)."
+    from scipy import ndimage
+    x = [(lambda d: d[0]/d[1])(enhanced_detection_image(e, noise, model)) for e in images]
+    lvl = float(np.mean([a.mean() for a in x]))
+    k = _sep_kernel(model, survey, sep_filter)
+    f = np.concatenate([ndimage.correlate(a - lvl, k, mode='reflect').ravel() for a in x])
+    b = int(np.ceil(3*_det.psf_sigma(ground_scale_fwhm(model, survey))))  # stay clear of the zero-padded edges
+    g = np.concatenate([_ground_scale_map(a - lvl, model, survey)[b:-b, b:-b].ravel() for a in x])
+    return dict(sky_level=lvl, sky_sigma=float(f.std()/np.sqrt((k**2).sum())), sky_sigma_ground=float(g.std()))
+
 def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), input flux units
                     noise, # noise per ground pixel of the input (input units): a number or one per band
                     model, # the enhancer that made `enh`
-                    threshold:float, # detection threshold in units of the enhanced image's reference noise
+                    threshold:float, # detection threshold: in units of `sky_sigma` × the reference noise (of the reference noise without `sky_sigma`)
                     method:str='sep', # detection method (`ganblend.detect.detect`)
                     survey:str='hsc-i', # ground survey-band key
+                    sky_level:float|None=None, # model's blank-sky level (reference-noise units), subtracted first; None: none
+                    sky_sigma:float|None=None, # model's blank-sky noise after sep's filter (reference-noise units); None: 1
+                    sky_sigma_ground:float|None=None, # blank-sky noise at the ground-PSF scale (reference-noise units); adds column `snr_ground`
+                    min_snr_ground:float|None=None, # keep only sources with `snr_ground` ≥ this (needs `sky_sigma_ground`); None: all
                     **kw # more `detect.detect` settings, e.g. `deblend_cont`
                    )->Table:
-    "Sources found on an enhanced image (positions on the enhanced grid)."
+    "Sources found on an enhanced image (positions on the enhanced grid); settings without the `sky_*` keys detect as before."
     img, nz = enhanced_detection_image(enh, noise, model)
-    return _det.detect(img, nz, enhanced_psf_fwhm(model, survey), method=method, threshold=threshold, **kw)
+    if sky_level: img = img - np.float32(sky_level*nz)
+    t = _det.detect(img, nz*(sky_sigma or 1.0), enhanced_psf_fwhm(model, survey), method=method, threshold=threshold, **kw)
+    if sky_sigma_ground:
+        snr = _ground_scale_map(img, model, survey)/(sky_sigma_ground*nz)
+        ix = np.clip(np.round(np.asarray(t['x'], float)).astype(int), 0, img.shape[1] - 1)
+        iy = np.clip(np.round(np.asarray(t['y'], float)).astype(int), 0, img.shape[0] - 1)
+        t['snr_ground'] = snr[iy, ix] if len(t) else np.zeros(0)
+        if min_snr_ground is not None: t = t[np.asarray(t['snr_ground']) >= min_snr_ground]
+        t.meta.update(sky_level=sky_level, sky_sigma=sky_sigma, min_snr_ground=min_snr_ground)
+    return t
 
 # %% ../nbs/07b_deblend.ipynb #d5d2823d
 def _cache_file()->Path:
@@ -219,25 +268,32 @@ def blank_sky_density(model, # enhancer
     imgs, area = images if images is not None else blank_sky(model, noise, **kw)
     return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **settings)) for e in imgs)/area
 
+SKY_THRESHOLDS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)  # in units of the filtered blank-sky noise (`sky_stats`)
+REF_THRESHOLDS = (0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0)  # in units of the reference noise (settings without `sky_*`)
+
 def calibrate_detection(model, # enhancer
                         survey:str='hsc-i', # ground survey-band key
                         method:str='sep', # detection method
-                        target:float=0.03, # largest acceptable false-split rate
-                        n:int=300, # isolated galaxies and blends simulated
+                        target:float=0.02, # largest acceptable false-split rate on the validation set (3% less a margin for picking the best of ~10³ settings)
+                        n:int=600, # isolated galaxies and blends simulated
                         seed:int=12345, # validation simulation and noise seed
                         bands=None, # ground bands of a multi-band model (default: `survey` alone)
-                        thresholds=(0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0), # thresholds tried
-                        deblend_conts=(0.005, 0.001, 0.0003, 0.0001), # sep deblending contrasts tried
+                        thresholds=None, # thresholds tried (None: `SKY_THRESHOLDS` with `sky`, else `REF_THRESHOLDS`)
+                        deblend_conts=(0.005, 0.002, 0.001, 0.0003, 0.0001), # sep deblending contrasts tried
                         max_blank:float|None=5.0, # largest acceptable false detections per arcmin² of blank sky (None: no limit)
-                        n_blank:int=4, # blank-sky (pure-noise) images of `blank_size`² ground pixels
+                        n_blank:int=8, # blank-sky (pure-noise) images of `blank_size`² ground pixels
                         blank_size:int=256, # side of the blank-sky images (ground pixels)
+                        sky:bool=True, # subtract the blank-sky level, threshold in its filtered noise, confirm at the ground scale
+                        min_snr_grounds=tuple(np.arange(3.0, 15.01, 0.5)), # ground-scale S/N cuts tried (with `sky`)
                         grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
                        ):
-    "Settings (`threshold`, sep's `deblend_cont`) recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections per arcmin² (cached)."
+    "Settings recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections per arcmin² (cached)."
     bands = tuple(bands or (survey,))
+    thresholds = tuple(float(t) for t in (thresholds or (SKY_THRESHOLDS if sky else REF_THRESHOLDS)))
+    snrs = tuple(float(v) for v in min_snr_grounds) if sky else (None,)
     key = (f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|"
-           f"{max_blank}|{n_blank}|{blank_size}|{ganblend.__version__}")
+           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{ganblend.__version__}")
     if not grid:
         if key in _SETTINGS: return dict(_SETTINGS[key])
         if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
@@ -248,25 +304,34 @@ def calibrate_detection(model, # enhancer
     noise = np.array([get_survey(b).noise_sigma for b in bands])
     one = lambda g: g[:, 0] if len(bands) == 1 else g
     e_iso, e_bl = (enhance_stamps(one(x.noisy_ground(rng)), model, noise) for x in (iso, bl))
-    blank = blank_sky(model, noise, n_blank, blank_size, seed + 2) if max_blank is not None else None
+    blank, area = blank_sky(model, noise, n_blank, blank_size, seed + 2) if (max_blank is not None or sky) else (None, np.nan)
+    base = {k: float(f'{v:.5g}') for k, v in sky_stats(blank, noise, model, survey).items()} if sky else {}
     n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model_scale(model)
     xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
     r = 0.3/(get_survey(survey).pixel_scale/sc)
     rows = []
+    # one detection pass per (deblend_cont, threshold); the ground-scale cuts only filter its sources
+    snr_of = lambda d: np.asarray(d['snr_ground'], float) if 'snr_ground' in d.colnames else np.full(len(d), np.inf)
     for dc in tqdm(deblend_conts if method == 'sep' else (None,), disable=not progress, desc='calibrate', leave=False):
         for t in thresholds:
-            extra = {} if dc is None else dict(deblend_cont=dc)
-            fs = np.mean([len(detect_enhanced(e, noise, model, t, method, survey, **extra)) >= 2 for e in e_iso])
-            rec = np.mean([len(_det.match(np.c_[d['x'], d['y']], xy[i], r)) == 2 for i, d in
-                           enumerate(detect_enhanced(e, noise, model, t, method, survey, **extra) for e in e_bl)])
-            bd = np.nan if blank is None else blank_sky_density(model, noise, dict(threshold=t, **extra), method, survey, images=blank)
-            rows.append(dict(threshold=t, deblend_cont=dc, false_split=fs, recognized=rec, blank_density=bd))
+            st = dict(base, threshold=t, **({} if dc is None else dict(deblend_cont=dc)))
+            d_iso = [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in e_iso]
+            d_bl = [detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_bl]
+            d_bk = [] if blank is None or max_blank is None else [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in blank]
+            for s in snrs:
+                cut = -np.inf if s is None else s
+                fs = np.mean([np.sum(v >= cut) >= 2 for v in d_iso])
+                rec = np.mean([len(_det.match(np.c_[d['x'], d['y']][snr_of(d) >= cut], xy[i], r)) == 2 for i, d in enumerate(d_bl)])
+                bd = sum(int(np.sum(v >= cut)) for v in d_bk)/area if d_bk else np.nan
+                rows.append(dict(threshold=t, deblend_cont=dc, min_snr_ground=np.nan if s is None else s, false_split=fs, recognized=rec, blank_density=bd))
     ok = [row for row in rows if row['false_split'] <= target and (max_blank is None or row['blank_density'] <= max_blank)]
     if not ok: raise InputError(f"detection: no setting keeps false_split <= {target}" + ("" if max_blank is None else f" and <= {max_blank} "
                                 f"blank-sky detections per arcmin²") + f" on {model_name(model)!r}'s images; try higher thresholds")
-    best = max(ok, key=lambda row: (row['recognized'], row['threshold']))
+    # most blends recognized; on a tie the most conservative setting
+    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground'])))
     d = dict(threshold=float(best['threshold']))
     if best['deblend_cont'] is not None: d['deblend_cont'] = float(best['deblend_cont'])
+    if sky: d.update(base, min_snr_ground=float(best['min_snr_ground']))
     d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
     if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
     _SETTINGS[key] = d; _cache_put(key, d)
@@ -275,7 +340,8 @@ def calibrate_detection(model, # enhancer
         return dict(d), tab
     return dict(d)
 
-_DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean')
+_DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean',
+                'sky_level', 'sky_sigma', 'sky_sigma_ground', 'min_snr_ground')
 
 def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False)->dict:
     "`detect.detect` keyword arguments for `model`'s enhanced images: the shipped ones, else `calibrate_detection`'s."
@@ -286,10 +352,11 @@ def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, 
 def store_detection(path, # weights path of an enhancer (with or without suffix)
                     method:str='sep', # detection method to calibrate
                     progress:bool=True,
-                    **kw # passed to `calibrate_detection` (target, n, seed, ...)
+                    model=None, # the enhancer at `path`, already loaded (for models `enhance.load_enhancer` cannot load); None: loaded here
+                    **kw # passed to `calibrate_detection` (target, n, seed, sky, ...)
                    )->dict:
     "Calibrate the detection settings of the enhancer at `path` and store them in its JSON `meta['detection'][method]`."
-    model = _enh.load_enhancer(path=path)
+    model = _enh.load_enhancer(path=path) if model is None else model
     bands = list(getattr(model.cfg, 'ground_bands', None) or ['hsc-i'])
     d = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands, progress=progress, **kw)
     p = Path(path); js = (p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p)
@@ -347,7 +414,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             psf=None, # PSF image (array) or FITS file; None: `image`'s PSF HDU or a Kolmogorov of its FWHM
             noise=None, # noise per pixel (input units); None: from the variance HDU/keywords or estimated
             detect_method:str='sep', # detection method on the enhanced image
-            threshold:float|None=None, # detection threshold; None: the model's shipped or calibrated one
+            threshold:float|None=None, # detection threshold (units of the model's `sky_sigma` when it has one); None: the model's shipped or calibrated one
             deblend_cont:float|None=None, # sep deblending contrast; None: the model's shipped or calibrated one
             profile:str='exp', # galaxy profile of the photometry
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
@@ -364,7 +431,11 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)): raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
     psf_img = ground_psf(im, survey, psf)
-    settings = detection_settings(model, survey, detect_method, progress=progress) if threshold is None or (deblend_cont is None and detect_method == 'sep') else {}
+    # the model's settings (its blank-sky level and noise too), with `threshold`/`deblend_cont` overriding theirs
+    base = shipped_detection(model, detect_method)
+    if base is None and (threshold is None or (deblend_cont is None and detect_method == 'sep')):
+        base = detection_settings(model, survey, detect_method, progress=progress)
+    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS}
     if threshold is not None: settings['threshold'] = float(threshold)
     if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
