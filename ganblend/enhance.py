@@ -19,11 +19,13 @@ from .core import (InputError, WeightsError, ConfigError, read_image, write_imag
 from .models import Enhancer, EnhanceGAN, EnhancerConfig, load_model, save_model, rebin_matrix
 
 # %% auto #0
-__all__ = ['WEIGHTS_DIR', 'MAX_SCALE_MISMATCH', 'available_enhancers', 'load_enhancer', 'enhance_normalised',
+__all__ = ['WEIGHTS_DIR', 'WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'available_enhancers', 'load_enhancer', 'enhance_normalised',
            'output_noise_scale', 'enhance', 'resample_flux', 'enhance_fits', 'enhance_cli']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WEIGHTS_DIR = Path(ganblend.__file__).parent/'weights'
+
+WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
 
 def available_enhancers()->list:
     "Names of the enhancers shipped in `ganblend/weights`."
@@ -41,7 +43,8 @@ def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhance
                                "train one with ganblend-train or pass a weights path")
         path = p
     model = load_model(path, generator=True, device=device)
-    if not isinstance(model, Enhancer): raise WeightsError(f"{path}: holds a {type(model).__name__}, not an enhancement model")
+    if not isinstance(model, Enhancer) and type(model).__name__ != 'FlowEnhancer':   # the diffusion model (10_diffusion) also enhances
+        raise WeightsError(f"{path}: holds a {type(model).__name__}, not an enhancement model")
     model = model.to(memory_format=torch.channels_last)   # ~1.4× faster convolutions on CPU (oneDNN), same numbers
     model.name = name if path is None or str(path) == str(WEIGHTS_DIR/name) else Path(str(path)).name.removesuffix('.safetensors').removesuffix('.json')
     return model
@@ -89,6 +92,8 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     _, h, w = x.shape
     H, W = cfg.space_shape(h, w)
     if not hasattr(model, 'fine_grid'):   # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
+        if h*w > WHOLE_IMAGE_MAX: raise InputError(f"image: {h}×{w} ground pixels is too large for {getattr(model, 'name', 'this model')!r}, "
+                                                   f"which enhances whole images up to {WHOLE_IMAGE_MAX} pixels; use a tiled GAN model (e.g. 'hsc-i') or cut the image")
         device = next(model.parameters()).device
         with torch.inference_mode(): res = model(torch.from_numpy(np.ascontiguousarray(x))[None].to(device)).float()[0].cpu().numpy()
         if out is None: return res
