@@ -419,6 +419,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             profile:str='exp', # galaxy profile of the photometry
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
             ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
+            detection:dict|None=None, # complete `detect_enhanced` settings to use instead of the model's (e.g. from `detection_settings`)
             progress:bool=False
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
@@ -432,7 +433,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)): raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
     psf_img = ground_psf(im, survey, psf)
     # the model's settings (its blank-sky level and noise too), with `threshold`/`deblend_cont` overriding theirs
-    base = shipped_detection(model, detect_method)
+    base = dict(detection) if detection is not None else shipped_detection(model, detect_method)
     if base is None and (threshold is None or (deblend_cont is None and detect_method == 'sep')):
         base = detection_settings(model, survey, detect_method, progress=progress)
     settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS}

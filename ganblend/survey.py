@@ -279,7 +279,7 @@ def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
                  survey:str='hsc-i', # survey-band key
                  psf=None, # PSF image (array) on the mosaic's pixels
                  noise=None, # noise per pixel and band (input units), the same for every tile (`mosaic_noise`)
-                 detection:dict|None=None, # `threshold` (and `deblend_cont`) for `deblend.deblend`
+                 detection:dict|None=None, # detection settings for `deblend.deblend` (threshold, deblend_cont, sky keys, ...)
                  detect_method:str='sep', # detection method
                  refine:bool=True, # photometry refines positions and shapes
                  guard:float=0., # also keep sources up to `guard` pixels outside the core (for `merge_tiles`)
@@ -291,7 +291,7 @@ def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
     d = dict(detection or {})
     if np.isfinite(data).any():
         im = Image(data, mosaic.pixel_scale, mosaic.header, None, mosaic.bunit, path=f"{mosaic.path}[tile {tile.index}]")
-        cat = _dbl.deblend(im, survey, m, psf, noise, detect_method, d.get('threshold'), d.get('deblend_cont'), refine=refine)
+        cat = _dbl.deblend(im, survey, m, psf, noise, detect_method, refine=refine, detection=d or None)
     else: cat = _empty_catalog(mosaic.nbands, False)
     cat['x'] += x0; cat['y'] += y0
     depth = tile.depth(cat['x'], cat['y'])
@@ -310,7 +310,7 @@ def deblend_path(path, # FITS file
     "`deblend.deblend` of a whole FITS file with the worker's cached model (the unit of work of the many-files mode)."
     d = dict(detection or {})
     return _dbl.deblend(core.read_image(path, survey=survey), survey, worker_model(model, survey), psf,
-                        detect_method=detect_method, threshold=d.get('threshold'), deblend_cont=d.get('deblend_cont'), refine=refine)
+                        detect_method=detect_method, refine=refine, detection=d or None)
 
 # %% ../nbs/07c_survey.ipynb #d5641576
 def merge_tiles(cats:list, # catalogs from `deblend_tile`
@@ -435,11 +435,13 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
     nb = int(getattr(m.cfg, 'in_bands', 1))
     for mo in mosaics:
         if mo.nbands != nb: raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {_dbl.model_name(m)!r} needs {nb}")
-    det = (_dbl.detection_settings(m, survey, detect_method)
-           if threshold is None or (deblend_cont is None and detect_method == 'sep') else {})
+    det = _dbl.shipped_detection(m, detect_method)   # as `deblend.deblend`: the model's settings, then the overrides
+    if det is None and (threshold is None or (deblend_cont is None and detect_method == 'sep')):
+        det = _dbl.detection_settings(m, survey, detect_method)
+    det = dict(det or {})
     if threshold is not None: det['threshold'] = float(threshold)
     if deblend_cont is not None: det['deblend_cont'] = float(deblend_cont)
-    det = {k: det[k] for k in ('threshold', 'deblend_cont') if k in det}
+    det = {k: det[k] for k in _dbl._DETECT_KEYS if k in det}   # every key, so the model's blank-sky settings travel too
     align = grid_alignment(m)
     from ganblend import survey as _mod  # tasks name the module's functions, so workers import rather than unpickle them
     tasks, plans, radius = [], {}, {}
