@@ -24,7 +24,8 @@ from . import photometry as _phot
 __all__ = ['SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name',
            'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image',
            'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
-           'detection_settings', 'store_detection', 'psf_mixture', 'deblend', 'deblend_file', 'deblend_cli']
+           'detection_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file',
+           'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -408,6 +409,23 @@ def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, 
     except Exception as e: return f"no coverage score: {type(e).__name__}: {e}"[:200]
 
 # %% ../nbs/07b_deblend.ipynb #85ad16bc
+def resolve_detection(model, # enhancer
+                      survey:str='hsc-i', # ground survey-band key
+                      method:str='sep', # detection method
+                      threshold:float|None=None, # overrides the model's threshold
+                      deblend_cont:float|None=None, # overrides the model's sep deblending contrast
+                      detection:dict|None=None, # complete settings to start from instead of the model's
+                      progress:bool=False
+                     )->dict:
+    "`detect_enhanced` settings: the model's (shipped, else calibrated only when something is missing, blank-sky keys included), then the overrides."
+    base = dict(detection) if detection is not None else shipped_detection(model, method)
+    if base is None and (threshold is None or (deblend_cont is None and method == 'sep')):
+        base = detection_settings(model, survey, method, progress=progress)
+    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS}
+    if threshold is not None: settings['threshold'] = float(threshold)
+    if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
+    return settings
+
 def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pixels and flux units
             survey:str='hsc-i', # survey-band key: pixel scale, PSF and noise defaults, and the default model
             model=None, # an enhancer (`enhance.load_enhancer`) or its name; None: the shipped model for `survey`
@@ -432,13 +450,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)): raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
     psf_img = ground_psf(im, survey, psf)
-    # the model's settings (its blank-sky level and noise too), with `threshold`/`deblend_cont` overriding theirs
-    base = dict(detection) if detection is not None else shipped_detection(model, detect_method)
-    if base is None and (threshold is None or (deblend_cont is None and detect_method == 'sep')):
-        base = detection_settings(model, survey, detect_method, progress=progress)
-    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS}
-    if threshold is not None: settings['threshold'] = float(threshold)
-    if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
+    settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
     det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **settings)

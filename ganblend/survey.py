@@ -435,13 +435,7 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
     nb = int(getattr(m.cfg, 'in_bands', 1))
     for mo in mosaics:
         if mo.nbands != nb: raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {_dbl.model_name(m)!r} needs {nb}")
-    det = _dbl.shipped_detection(m, detect_method)   # as `deblend.deblend`: the model's settings, then the overrides
-    if det is None and (threshold is None or (deblend_cont is None and detect_method == 'sep')):
-        det = _dbl.detection_settings(m, survey, detect_method)
-    det = dict(det or {})
-    if threshold is not None: det['threshold'] = float(threshold)
-    if deblend_cont is not None: det['deblend_cont'] = float(deblend_cont)
-    det = {k: det[k] for k in _dbl._DETECT_KEYS if k in det}   # every key, so the model's blank-sky settings travel too
+    det = _dbl.resolve_detection(m, survey, detect_method, threshold, deblend_cont)   # every key travels to the tasks
     align = grid_alignment(m)
     from ganblend import survey as _mod  # tasks name the module's functions, so workers import rather than unpickle them
     tasks, plans, radius = [], {}, {}
