@@ -12,10 +12,10 @@ import numpy as np
 from astropy.table import Table, vstack
 
 from .core import get_survey, InputError, ConfigError, HST_BANDS, HSC_BANDS
-from .simulate import draw_population, band_fluxes, render_table, add_noise, REF_BAND
+from .simulate import draw_population, band_fluxes, render_table, add_noise, REF_BAND, PairSet, simulate_pairs
 
 # %% auto #0
-__all__ = ['draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated']
+__all__ = ['TRAIN_BLEND_SEED', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated', 'training_pairs']
 
 # %% ../nbs/05_blends.ipynb #6216d956
 def _flux_ref(mag): return 10**(-0.4*np.asarray(mag, float))
@@ -185,3 +185,46 @@ def simulate_isolated(n:int, # number of galaxies
     truth = _truth(gals, n, 1, sb, gb, space_size, ground_size)
     truth.meta.update(seed=seed)
     return _render(truth, gals, 1, sb, gb, space_size, ground_size, n_workers, progress, seed)
+
+# %% ../nbs/05_blends.ipynb #2719331b
+TRAIN_BLEND_SEED = 1_000_003  # added to the master seed for the blends of a training set (evaluation sets use small seeds)
+
+def training_pairs(n:int, # stamps
+                   blend_frac:float=0.5, # fraction of the stamps that are two-galaxy blends (0: `simulate_pairs` exactly)
+                   seed:int=0, # master seed (singles: `simulate_pairs(seed)`; blends: `simulate_blends(seed + TRAIN_BLEND_SEED)`)
+                   space_bands=('hst-f775w',), # space survey-band keys (e.g. `HST_BANDS`)
+                   ground_bands=('hsc-i',), # ground survey-band keys (e.g. `HSC_BANDS`)
+                   sep_range=(0., 1.5), # separation range of the blends (arcsec)
+                   max_flux_ratio:float=20., # largest F775W flux ratio of the blends
+                   n_workers:int=0, # rendering processes (0: serial)
+                   progress:bool=True, # progress bars
+                   mag_range=(20., 25.5), # F775W magnitude range of every galaxy
+                   space_size:int=64, ground_size:int=23, # stamp sides (pixels)
+                  )->PairSet:
+    "Paired noiseless space/ground training stamps, a fraction `blend_frac` of them two-galaxy blends, in a seeded random order."
+    if not 0 <= blend_frac <= 1: raise InputError(f"blend_frac: {blend_frac} must be between 0 and 1")
+    nb = int(round(n*blend_frac)); ns = n - nb
+    kw = dict(space_bands=space_bands, ground_bands=ground_bands, n_workers=n_workers, progress=progress, mag_range=mag_range,
+              space_size=space_size, ground_size=ground_size)
+    singles = simulate_pairs(ns, seed, **kw)
+    if nb == 0: return singles
+    bl = simulate_blends(nb, seed=seed + TRAIN_BLEND_SEED, sep_range=sep_range, max_flux_ratio=max_flux_ratio, **kw)
+    order = np.random.default_rng([seed, 7]).permutation(n)
+    bands = list(dict.fromkeys(list(singles.space_bands) + list(singles.ground_bands)))
+    st, bt = singles.truth, bl.truth
+    bright = np.where(np.asarray(bt['mag1']) <= np.asarray(bt['mag2']), 1, 2)
+    pick = lambda c: np.where(bright == 1, np.asarray(bt[f'{c}1']), np.asarray(bt[f'{c}2']))
+    t = Table({'n_sources': np.r_[np.ones(ns, int), np.full(nb, 2)],
+               'separation': np.r_[np.zeros(ns), np.asarray(bt['separation'], float)],
+               'flux_ratio': np.r_[np.ones(ns), np.asarray(bt['flux_ratio'], float)],
+               'mag': np.r_[np.asarray(st['mag'], float), pick('mag')], 'z': np.r_[np.asarray(st['z'], float), pick('z')]})
+    for b in bands:
+        t[f'flux_{b}'] = np.r_[np.asarray(st[f'flux_{b}'], float), np.asarray(bt[f'flux1_{b}'], float) + np.asarray(bt[f'flux2_{b}'], float)]
+        t[f'flux_{b}'].unit = 'electron'
+    t['separation'].unit = 'arcsec'
+    t = t[order]
+    t.meta.update(singles.truth.meta, blend_frac=float(blend_frac), seed=int(seed), blend_seed=int(seed + TRAIN_BLEND_SEED),
+                  sep_range=[float(v) for v in sep_range], max_flux_ratio=float(max_flux_ratio))
+    return PairSet(np.concatenate([singles.space, bl.space])[order], np.concatenate([singles.ground, bl.ground])[order],
+                   t, list(singles.space_bands), list(singles.ground_bands), seed)
+

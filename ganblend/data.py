@@ -316,6 +316,7 @@ def simulate_cli(outdir:str, # directory to write the pair set to
                  shard_size:int=4096, # pairs per safetensors file
                  mag_min:float=20.0, # brightest F775W magnitude
                  mag_max:float=25.5, # faintest F775W magnitude
+                 blend_frac:float=0.0, # fraction of the stamps that are two-galaxy blends (`ganblend.blends.training_pairs`)
                  overwrite:bool=False, # replace an existing OUTDIR
                  quiet:bool=False, # no progress bar
                 ):
@@ -324,11 +325,16 @@ def simulate_cli(outdir:str, # directory to write the pair set to
     if n < 1: raise InputError(f"--n: {n}; need at least one galaxy")
     if n_workers < 0: raise InputError(f"--n-workers: {n_workers} must be ≥ 0")
     if not mag_min < mag_max: raise InputError(f"--mag-min {mag_min} must be brighter (smaller) than --mag-max {mag_max}")
+    if not 0 <= blend_frac <= 1: raise InputError(f"--blend-frac: {blend_frac} must be between 0 and 1")
     out = Path(outdir)
     _prepare_dir(out, overwrite)
     sb, gb = BAND_SETS[bands]
-    pairs = simulate_pairs(n, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
-    save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite,
-               extra_meta={'command': f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}"})
+    if blend_frac > 0:   # blends come from the later blends module (`nbs/05_blends.ipynb`)
+        from ganblend.blends import training_pairs
+        pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
+    else: pairs = simulate_pairs(n, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
+    cmd = f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}" + (f" --blend-frac {blend_frac:g}" if blend_frac else "")
+    save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite, extra_meta={'command': cmd, 'blend_frac': float(blend_frac)})
     mb = sum(p.stat().st_size for p in out.iterdir())/2**20
-    print(f"wrote {n} pairs ({'+'.join(sb)} / {'+'.join(gb)}) to {out} ({mb:.1f} MB)")
+    what = f"{n} pairs" + (f" ({int(round(n*blend_frac))} of them two-galaxy blends)" if blend_frac else "")
+    print(f"wrote {what} ({'+'.join(sb)} / {'+'.join(gb)}) to {out} ({mb:.1f} MB)")

@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/enhance.html.md"""
 
 # %% ../nbs/04b_enhance.ipynb #80ed56e0
 from __future__ import annotations
-import math, sys, warnings
+import math, os, sys, warnings
 from pathlib import Path
 
 import numpy as np
@@ -31,12 +31,14 @@ def available_enhancers()->list:
     "Names of the enhancers shipped in `ganblend/weights`."
     return sorted(p.stem for p in WEIGHTS_DIR.glob('*.safetensors')) if WEIGHTS_DIR.exists() else []
 
-def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhancers`)
+def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhancers`); a name with a '/' is taken as a path
                   path=None, # or: a weights path written by `models.save_model` (with or without suffix)
                   device='cpu', # where to run it
                  )->Enhancer:
     "The generator of a shipped or saved enhancement model, in eval mode, with `.name`; `WeightsError` if missing."
-    if path is None:
+    if path is None and ('/' in str(name) or os.sep in str(name) or str(name).endswith(('.safetensors', '.json'))): path = name
+    shipped = path is None
+    if shipped:
         p = WEIGHTS_DIR/name
         if not p.with_name(name + '.safetensors').exists():
             raise WeightsError(f"{p}.safetensors: no shipped enhancer called {name!r} (available: {available_enhancers() or 'none'}); "
@@ -46,7 +48,7 @@ def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhance
     if not isinstance(model, Enhancer) and type(model).__name__ != 'FlowEnhancer':   # the diffusion model (10_diffusion) also enhances
         raise WeightsError(f"{path}: holds a {type(model).__name__}, not an enhancement model")
     model = model.to(memory_format=torch.channels_last)   # ~1.4× faster convolutions on CPU (oneDNN), same numbers
-    model.name = name if path is None or str(path) == str(WEIGHTS_DIR/name) else Path(str(path)).name.removesuffix('.safetensors').removesuffix('.json')
+    model.name = name if shipped else Path(str(path)).name.removesuffix('.safetensors').removesuffix('.json')
     return model
 
 # %% ../nbs/04b_enhance.ipynb #570c35b5

@@ -521,7 +521,7 @@ def _paths(path):
 def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
                path, # output path without suffix (a .safetensors/.json suffix is also accepted)
                meta:dict|None=None, # extra JSON-serialisable information (default: `model.meta`)
-               generator_only:bool=False, # save only the generator of an EnhanceGAN or a FlowModel
+               generator_only:bool=False, # save only the generator (of an EnhanceGAN, a FlowModel or a DCGAN)
               )->tuple:
     "Write `path`.safetensors + `path`.json atomically; returns the two paths."
     from safetensors.torch import save_file
@@ -532,9 +532,12 @@ def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
     if name not in _MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(_MODEL_CLASSES)}")
     st, js = _paths(path)
     state = {k: v.detach().to('cpu').contiguous().clone() for k, v in model.state_dict().items()}
+    dc_gen = generator_only and isinstance(model, DCGAN)   # a DCGAN keeps its class; only the generator's tensors are stored
+    if dc_gen: state = {k: v for k, v in state.items() if k.startswith('generator.')}
     info = {'format': 'ganblend-model', 'format_version': 1, 'class': name, 'config': model.cfg.to_dict(),
             'config_hash': model.cfg.hash, 'ganblend_version': ganblend.__version__,
-            'n_params': int(sum(p.numel() for p in model.parameters())), 'meta': meta}
+            'n_params': int(sum(v.numel() for v in state.values()) if dc_gen else sum(p.numel() for p in model.parameters())),
+            'meta': meta, **({'generator_only': True} if dc_gen else {})}
     with atomic_output(st, overwrite=True) as tmp: save_file(state, str(tmp), metadata={'config_hash': model.cfg.hash, 'class': name})
     with atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1, default=str))
     return st, js
@@ -564,10 +567,16 @@ def load_model(path, # weights path with or without suffix
     if stored_hash != info.get('config_hash'):
         raise WeightsError(f"{st}: weights were saved for config {stored_hash}, but {js.name} describes {info.get('config_hash')}")
     model = cls(cfg, kernels=state.get('kernels')) if cls is EnhanceGAN else cls(cfg)
-    try: model.load_state_dict(state, strict=True)
+    gen_only = cls is DCGAN and info.get('generator_only', False)   # the discriminator stays at its initialisation
+    try:
+        if gen_only:
+            if any(not k.startswith('generator.') for k in state): raise RuntimeError("a generator-only file holds non-generator tensors")
+            model.generator.load_state_dict({k[len('generator.'):]: v for k, v in state.items()}, strict=True)
+        else: model.load_state_dict(state, strict=True)
     except RuntimeError as e:
         msg = ' '.join(str(e).split())[:300]
         raise WeightsError(f"{st}: weights do not match the {name} configuration in {js.name} ({msg})") from None
     if generator and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
     model.meta, model.config_hash, model.weights_path = info.get('meta', {}), info.get('config_hash'), str(st)
+    if cls is DCGAN: model.generator_only = bool(gen_only)
     return model.to(device).eval()

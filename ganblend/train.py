@@ -23,11 +23,12 @@ from fastcore.script import store_true
 from .core import GanblendError, InputError, ConfigError, WeightsError, atomic_output, script
 
 # %% auto #0
-__all__ = ['CPU_SIZE', 'PRESETS', 'epoch_seed', 'seed_everything', 'seed_worker', 'resolve_device', 'autocast', 'dist_env',
-           'init_distributed', 'save_checkpoint', 'load_checkpoint', 'baseline_channels', 'bicubic_upsample',
-           'image_metrics', 'is_conditional', 'predict', 'evaluate', 'SyntheticPairs', 'ToyGAN', 'train',
-           'plot_history', 'plot_samples', 'build_model', 'free_port', 'ddp_worker', 'save_weights', 'train_cli',
-           'matching_kernel', 'richardson_lucy_baseline', 'compare_methods']
+__all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'PRESETS', 'epoch_seed', 'seed_everything', 'seed_worker',
+           'resolve_device', 'autocast', 'dist_env', 'init_distributed', 'save_checkpoint', 'load_checkpoint',
+           'baseline_channels', 'bicubic_upsample', 'image_metrics', 'is_conditional', 'predict', 'evaluate',
+           'SyntheticPairs', 'ToyGAN', 'train', 'plot_history', 'plot_samples', 'train_defaults', 'build_model',
+           'free_port', 'ddp_worker', 'save_weights', 'train_cli', 'matching_kernel', 'richardson_lucy_baseline',
+           'compare_methods']
 
 # %% ../nbs/04_train.ipynb #4605a6e4
 def epoch_seed(seed:int, # run seed
@@ -506,6 +507,20 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
 # %% ../nbs/04_train.ipynb #ebf54b08
 CPU_SIZE = dict(width=24, d_width=16)  # model size used on a CPU when no --width is given: ~30 min on 2 cores
 
+TRAIN_DEFAULTS = dict(n_train=20000, epochs=20, batch_size=64, lr_g=2e-4, threads=0)   # `ganblend-train` flags left unset
+BLEND_FRAC = 0.5  # share of two-galaxy blends in a simulated training set of the enhancers (`blends.training_pairs`)
+CPU_DEFAULTS = {  # per-preset overrides of TRAIN_DEFAULTS on a CPU: what fits a 2-core, 30-minute budget
+    'multi': dict(n_train=10000, epochs=16, batch_size=16, lr_g=1e-3, threads=1),
+}
+
+def train_defaults(config:str, # a key of `PRESETS`
+                   device='cpu', # the training device (a CPU gets `CPU_DEFAULTS[config]`)
+                  )->dict:
+    "The `ganblend-train` defaults of n_train, epochs, batch_size, lr_g, threads and blend_frac for preset `config` on `device`."
+    cpu = torch.device(device).type == 'cpu'
+    blends = dict(blend_frac=0.0 if PRESETS.get(config, {}).get('kind') in ('dcgan', 'toy') else BLEND_FRAC)
+    return {**TRAIN_DEFAULTS, **blends, **(CPU_DEFAULTS.get(config, {}) if cpu else {})}
+
 PRESETS = {  # model kind, bands, weights name
     'single': dict(kind='enhance', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='hsc-i'),
     'multi': dict(kind='enhance', ground_bands=['hsc-g', 'hsc-r', 'hsc-i', 'hsc-z', 'hsc-y'],
@@ -556,18 +571,23 @@ def ddp_worker(rank:int, world_size:int, port:int, out_dir:str, steps:int=3, con
         if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/04_train.ipynb #7ecd44c8
-def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, world):
-    "Pairs for training: read `data`, or reuse/simulate OUT/data (rank 0 simulates, the others wait)."
+def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, world, blend_frac=0.0):
+    "Pairs for training: read `data`, or reuse/simulate OUT/data (rank 0 simulates, the others wait); `blend_frac` of them blends."
     from ganblend import data as gdata
     if data is not None: return gdata.load_pairs(data)
     d = Path(out)/'data'
     if rank == 0 and not (d/'meta.json').exists():
-        from ganblend.simulate import simulate_pairs
-        pairs = simulate_pairs(n_train, seed=seed, space_bands=preset['space_bands'], ground_bands=preset['ground_bands'],
+        from ganblend.blends import training_pairs   # blend_frac=0: `simulate_pairs` itself
+        pairs = training_pairs(n_train, blend_frac, seed=seed, space_bands=preset['space_bands'], ground_bands=preset['ground_bands'],
                                n_workers=n_workers, progress=progress)
-        gdata.save_pairs(pairs, d)
+        gdata.save_pairs(pairs, d, extra_meta={'blend_frac': float(blend_frac)})
     if world > 1: dist.barrier()
     return gdata.load_pairs(d)
+
+def _data_blend_frac(data):
+    "The share of blends recorded with a pair set on disk (0 for sets written before `--blend-frac` existed)."
+    from ganblend.data import load_meta
+    return float(load_meta(data).get('blend_frac', 0.0))
 
 def _datasets(pairs, seed):
     from ganblend.data import PairDataset
@@ -591,11 +611,11 @@ def save_weights(model:nn.Module, path, # path without suffix: writes `<path>.sa
 @script
 def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W), 'multi' (HSC grizy → 7 HST bands), 'dcgan', 'flow' (diffusion), 'toy'
               out:str='runs/train', # output directory: weights, history, plots, checkpoint
-              n_train:int=20000, # galaxies to simulate when --data is not given (10% are held out for validation)
+              n_train:int=None, # galaxies to simulate when --data is not given, 10% held out for validation (default: `train_defaults`)
               data:str=None, # directory written by `ganblend-simulate` (default: simulate into OUT/data, reused on --resume)
-              epochs:int=20, # passes over the training set
-              batch_size:int=64, # batch size per process
-              lr_g:float=2e-4, # generator Adam learning rate
+              epochs:int=None, # passes over the training set (default: `train_defaults`)
+              batch_size:int=None, # batch size per process (default: `train_defaults`)
+              lr_g:float=None, # generator Adam learning rate (default: `train_defaults`)
               lr_d:float=2e-4, # discriminator Adam learning rate
               beta1:float=0.5, # Adam beta1 of both optimisers (beta2 = 0.999)
               width:int=None, # generator width (default: the model's own on GPU, `CPU_SIZE` on a CPU)
@@ -607,18 +627,25 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
               seed:int=0, # seeds simulation, splits, initialisation, noise and shuffling
               n_workers:int=0, # processes for simulation
               loader_workers:int=0, # DataLoader worker processes
-              threads:int=0, # torch CPU threads (0: torch's default)
+              threads:int=None, # torch CPU threads (0: torch's default; default: `train_defaults`)
               n_val:int=512, # validation galaxies evaluated after each epoch
               name:str=None, # weights file stem (default: hsc-i, hsc-grizy, dcgan-f775w)
               init:str=None, # start from these weights (path without suffix, same model configuration): fine-tuning
+              blend_frac:float=None, # share of two-galaxy blends in the simulated training set (default: `train_defaults`: 0.5; 0 for 'dcgan')
               quiet:store_true=False, # no progress bars
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
     if config not in PRESETS: raise ConfigError(f"--config {config!r} unknown; choose one of {', '.join(PRESETS)}")
     preset, out = PRESETS[config], Path(out)
     name = name or preset['name']
-    if threads: torch.set_num_threads(threads)
     dev = resolve_device(device)
+    dflt = train_defaults(config, dev)   # flags not given: the preset's defaults for this device
+    n_train, epochs, batch_size, lr_g = (dflt[k] if v is None else v for k, v in
+                                         (('n_train', n_train), ('epochs', epochs), ('batch_size', batch_size), ('lr_g', lr_g)))
+    threads = dflt['threads'] if threads is None else threads
+    blend_frac = dflt['blend_frac'] if blend_frac is None else blend_frac
+    if not 0 <= blend_frac <= 1: raise InputError(f"--blend-frac: {blend_frac} must be between 0 and 1")
+    if threads: torch.set_num_threads(threads)
     rank, world = init_distributed(dev)
     final = out/f'{name}.safetensors'
     if final.exists() and not (overwrite or resume): raise InputError(f"{final}: exists already (use --overwrite to replace it or --resume to continue)")
@@ -627,7 +654,7 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
     if config == 'toy' and data is None:
         train_ds, val_ds = SyntheticPairs(n_train, seed=seed), SyntheticPairs(max(n_train//10, 16), seed=seed + 1)
     else:
-        pairs = _get_pairs(preset, data, out, n_train, seed, n_workers, not quiet and rank == 0, rank, world)
+        pairs = _get_pairs(preset, data, out, n_train, seed, n_workers, not quiet and rank == 0, rank, world, blend_frac)
         train_ds, val_ds = _datasets(pairs, seed)
     t_data = time.time() - t0
     seed_everything(seed)
@@ -637,6 +664,7 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
         model = load_model(init)
         if not isinstance(model, type(build_model(config, width=8))): raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
         model.train()
+        if hasattr(model, 'meta'): model.meta.pop('detection', None)   # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
     if init is None and hasattr(model, 'calibrate'): model.calibrate(train_ds)   # data-dependent scales (flow models)
     n_par = sum(p.numel() for p in model.generator.parameters() if p.requires_grad)
@@ -647,12 +675,13 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
         if val_ds is not None and is_conditional(model):   # final numbers on (up to) 2000 validation galaxies
             hist['final_val'] = evaluate(model, val_ds, n_max=2000, device=dev, seed=seed)
         cmd = 'ganblend-train ' + ' '.join(sys.argv[1:]) if sys.argv and 'ganblend' in sys.argv[0] else None
-        hist.update(config=config, name=name, init=init, generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
+        hist.update(config=config, name=name, init=init, blend_frac=_data_blend_frac(data) if data is not None else blend_frac, generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
                     n_train=len(train_ds), n_val_total=len(val_ds))
         model.cpu()
         if hasattr(model, 'meta'):
             model.meta.update(training={k: hist[k] for k in ('command', 'config', 'device', 'world_size', 'batch_size', 'seed', 'lr_g',
-                                                             'lr_d', 'betas', 'samples', 'time_s', 'n_train', 'generator_parameters') if k in hist},
+                                                             'lr_d', 'betas', 'samples', 'time_s', 'n_train', 'generator_parameters',
+                                                             'init', 'blend_frac') if k in hist},
                               validation=hist.get('final_val'))
             nm = _find_attr(val_ds, 'normalizer')
             if nm is not None and hasattr(nm, 'to_dict'): model.meta['normalizer'] = nm.to_dict()
