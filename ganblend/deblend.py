@@ -285,7 +285,7 @@ def calibrate_detection(model, # enhancer
                         n_blank:int=8, # blank-sky (pure-noise) images of `blank_size`² ground pixels
                         blank_size:int=256, # side of the blank-sky images (ground pixels)
                         sky:bool=True, # subtract the blank-sky level, threshold in its filtered noise, confirm at the ground scale
-                        min_snr_grounds=tuple(np.arange(3.0, 15.01, 0.5)), # ground-scale S/N cuts tried (with `sky`)
+                        min_snr_grounds=tuple(np.arange(3.0, 25.01, 0.5)), # ground-scale S/N cuts tried (with `sky`); cheap: they only filter
                         grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
                        ):

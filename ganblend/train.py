@@ -508,7 +508,7 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
 CPU_SIZE = dict(width=24, d_width=16)  # model size used on a CPU when no --width is given: ~30 min on 2 cores
 
 TRAIN_DEFAULTS = dict(n_train=20000, epochs=20, batch_size=64, lr_g=2e-4, threads=0)   # `ganblend-train` flags left unset
-BLEND_FRAC = 0.5  # share of two-galaxy blends in a simulated training set of the enhancers (`blends.training_pairs`)
+BLEND_FRAC = 0.0  # default share of two-galaxy blends in a simulated training set of the enhancers (`blends.training_pairs`; see 08_analysis)
 CPU_DEFAULTS = {  # per-preset overrides of TRAIN_DEFAULTS on a CPU: what fits a 2-core, 30-minute budget
     'multi': dict(n_train=10000, epochs=16, batch_size=16, lr_g=1e-3, threads=1),
 }
@@ -631,7 +631,7 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
               n_val:int=512, # validation galaxies evaluated after each epoch
               name:str=None, # weights file stem (default: hsc-i, hsc-grizy, dcgan-f775w)
               init:str=None, # start from these weights (path without suffix, same model configuration): fine-tuning
-              blend_frac:float=None, # share of two-galaxy blends in the simulated training set (default: `train_defaults`: 0.5; 0 for 'dcgan')
+              blend_frac:float=None, # share of two-galaxy blends in the simulated training set (default: `train_defaults`, 0)
               quiet:store_true=False, # no progress bars
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
