@@ -21,7 +21,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     m = load_enhancer(path=a.weights); m.meta.pop('detection', None)
-    _, tab = calibrate_detection(m, target=1.0, n=a.n, thresholds=SKY_THRESHOLDS + (20.0, 30.0), grid=True)
+    d, tab = calibrate_detection(m, target=1.0, n=a.n, thresholds=SKY_THRESHOLDS + (20.0, 30.0), grid=True)
     ok = tab[tab['blank_density'] <= 5]
     best = {}
     print(f"{a.weights}: best recognized fraction at each false-split limit ({a.n} validation blends / isolated galaxies)")
@@ -34,9 +34,8 @@ def main():
               f"deblend_cont {r['deblend_cont']:g}, min_snr_ground {r['min_snr_ground']:g})")
     if a.limit not in best: return
     r = best[a.limit]
-    from ganblend.deblend import sky_stats, blank_sky
     sig = get_survey('hsc-i').noise_sigma
-    base = sky_stats(blank_sky(m, np.array([sig]), 8, 256, 12345 + 2)[0], np.array([sig]), m, 'hsc-i')
+    base = {k: d[k] for k in ('sky_level', 'sky_sigma', 'sky_sigma_ground')}   # the blank-sky statistics of the calibration
     st = dict(base, threshold=float(r['threshold']), deblend_cont=float(r['deblend_cont']), min_snr_ground=float(r['min_snr_ground']))
     iso = simulate_isolated(a.n, seed=12345, progress=False)
     E = enhance_stamps(iso.noisy_ground(np.random.default_rng(12345))[:, 0], m, np.array([sig]))

@@ -15,7 +15,7 @@ from .core import get_survey, InputError, ConfigError, HST_BANDS, HSC_BANDS
 from .simulate import draw_population, band_fluxes, render_table, add_noise, REF_BAND, PairSet, simulate_pairs
 
 # %% auto #0
-__all__ = ['TRAIN_BLEND_SEED', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated', 'training_pairs']
+__all__ = ['TRAIN_BLEND_SEED', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated', 'training_pairs', 'mix_pairs']
 
 # %% ../nbs/05_blends.ipynb #6216d956
 def _flux_ref(mag): return 10**(-0.4*np.asarray(mag, float))
@@ -209,9 +209,19 @@ def training_pairs(n:int, # stamps
     singles = simulate_pairs(ns, seed, **kw)
     if nb == 0: return singles
     bl = simulate_blends(nb, seed=seed + TRAIN_BLEND_SEED, sep_range=sep_range, max_flux_ratio=max_flux_ratio, **kw)
-    order = np.random.default_rng([seed, 7]).permutation(n)
+    pairs = mix_pairs(singles, bl, np.random.default_rng([seed, 7]).permutation(n))
+    pairs.truth.meta.update(blend_frac=float(blend_frac), seed=int(seed), blend_seed=int(seed + TRAIN_BLEND_SEED),
+                            sep_range=[float(v) for v in sep_range], max_flux_ratio=float(max_flux_ratio))
+    return pairs
+
+def mix_pairs(singles:PairSet, # single galaxies
+              blends:BlendSet, # two-galaxy blends on the same grids and bands
+              order:np.ndarray, # permutation of the len(singles) + len(blends) stamps (singles first)
+             )->PairSet:
+    "One `PairSet` of single galaxies and blends in the given order; truth: one row per stamp (see above)."
+    ns, nb = len(singles), len(blends)
     bands = list(dict.fromkeys(list(singles.space_bands) + list(singles.ground_bands)))
-    st, bt = singles.truth, bl.truth
+    st, bt = singles.truth, blends.truth
     bright = np.where(np.asarray(bt['mag1']) <= np.asarray(bt['mag2']), 1, 2)
     pick = lambda c: np.where(bright == 1, np.asarray(bt[f'{c}1']), np.asarray(bt[f'{c}2']))
     t = Table({'n_sources': np.r_[np.ones(ns, int), np.full(nb, 2)],
@@ -223,8 +233,7 @@ def training_pairs(n:int, # stamps
         t[f'flux_{b}'].unit = 'electron'
     t['separation'].unit = 'arcsec'
     t = t[order]
-    t.meta.update(singles.truth.meta, blend_frac=float(blend_frac), seed=int(seed), blend_seed=int(seed + TRAIN_BLEND_SEED),
-                  sep_range=[float(v) for v in sep_range], max_flux_ratio=float(max_flux_ratio))
-    return PairSet(np.concatenate([singles.space, bl.space])[order], np.concatenate([singles.ground, bl.ground])[order],
-                   t, list(singles.space_bands), list(singles.ground_bands), seed)
+    t.meta.update(singles.truth.meta)
+    return PairSet(np.concatenate([singles.space, blends.space])[order], np.concatenate([singles.ground, blends.ground])[order],
+                   t, list(singles.space_bands), list(singles.ground_bands), singles.seed)
 

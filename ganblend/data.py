@@ -329,10 +329,8 @@ def simulate_cli(outdir:str, # directory to write the pair set to
     out = Path(outdir)
     _prepare_dir(out, overwrite)
     sb, gb = BAND_SETS[bands]
-    if blend_frac > 0:   # blends come from the later blends module (`nbs/05_blends.ipynb`)
-        from ganblend.blends import training_pairs
-        pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
-    else: pairs = simulate_pairs(n, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
+    from ganblend.blends import training_pairs   # the later blends module (`nbs/05_blends.ipynb`); blend_frac=0 is `simulate_pairs`
+    pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
     cmd = f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}" + (f" --blend-frac {blend_frac:g}" if blend_frac else "")
     save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite, extra_meta={'command': cmd, 'blend_frac': float(blend_frac)})
     mb = sum(p.stat().st_size for p in out.iterdir())/2**20

@@ -3,14 +3,13 @@
     python tools/mix_pairs.py DATA [--n 24000] [--blend-frac 0.5]
 
 Single galaxies `simulate_pairs(n_single, seed=101)` and two-galaxy blends `simulate_blends(n_blend, seed=102)`,
-shuffled with `default_rng(103)`, written with `ganblend.data.save_pairs` (readable by `ganblend-train --data`).
+shuffled with `default_rng(103)` (`ganblend.blends.mix_pairs`), written with `ganblend.data.save_pairs` (readable by `ganblend-train --data`).
 It was written before `ganblend.blends.training_pairs` / `ganblend-simulate --blend-frac`, which make the same kind
 of set with their own seeds; this script is kept so that experiment can be reproduced exactly.
 """
 import argparse, numpy as np
-from astropy.table import Table
-from ganblend.simulate import simulate_pairs, PairSet
-from ganblend.blends import simulate_blends
+from ganblend.simulate import simulate_pairs
+from ganblend.blends import simulate_blends, mix_pairs
 from ganblend.data import save_pairs
 
 def main():
@@ -19,14 +18,8 @@ def main():
     ap.add_argument('--n-workers', type=int, default=2)
     a = ap.parse_args()
     nb = int(round(a.n*a.blend_frac)); ns = a.n - nb
-    p = simulate_pairs(ns, seed=101, n_workers=a.n_workers, progress=False)
-    b = simulate_blends(nb, seed=102, n_workers=a.n_workers, progress=False)
-    order = np.random.default_rng(103).permutation(a.n)
-    t = Table({'n_sources': np.r_[np.ones(ns, int), np.full(nb, 2)][order],
-               'separation': np.r_[np.zeros(ns), np.asarray(b.truth['separation'])][order]})
-    for c in [c for c in p.truth.colnames if c.startswith('flux_')]:
-        t[c] = np.r_[np.asarray(p.truth[c]), np.asarray(b.truth[c.replace('flux_', 'flux1_')]) + np.asarray(b.truth[c.replace('flux_', 'flux2_')])][order]
-    pairs = PairSet(np.concatenate([p.space, b.space])[order], np.concatenate([p.ground, b.ground])[order], t, p.space_bands, p.ground_bands, 101)
+    pairs = mix_pairs(simulate_pairs(ns, seed=101, n_workers=a.n_workers, progress=False),
+                      simulate_blends(nb, seed=102, n_workers=a.n_workers, progress=False), np.random.default_rng(103).permutation(a.n))
     save_pairs(pairs, a.out, extra_meta={'command': f'python tools/mix_pairs.py {a.out} --n {a.n} --blend-frac {a.blend_frac:g}',
                                          'blend_frac': float(a.blend_frac)})
     print(f'wrote {a.n} pairs ({nb} blends) to {a.out}')
