@@ -23,7 +23,7 @@ from .blends import simulate_blends, simulate_isolated
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
-from .deblend import detect_enhanced, enhance_stamps, detection_settings, ground_psf, model_name, to_enhanced, to_ground, model_scale
+from .deblend import detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, psf_mixture, ground_psf, model_name, to_enhanced, to_ground, model_scale
 
 # %% auto #0
 __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL', 'EVAL_TABLES',
@@ -241,9 +241,11 @@ def evaluate(n_blends:int=500, # blends simulated
         store['space'] = detect_stamps(imgs[0][:, si], ss.noise_sigma, fw_s, method, progress=progress, desc=f'space {name}')
         store['ground'] = detect_stamps(imgs[1][:, gi], sg.noise_sigma, fw_g, method, progress=progress, desc=f'ground {name}')
     thresholds = {}
+    psf_g = psf_mixture(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # for the ground-pixel confirmation
     for kind, m, multi in (('enhanced', model, False), ('enhanced_multi', model_multi, True)):
         if m is None: continue
-        thresholds[kind] = st = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress)
+        thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress, confirm=True)
+        st, conf = split_settings(thresholds[kind])
         for name, imgs, store in (('blends', G, dets), ('isolated', Gi, dets_iso)):
             x = imgs if multi else imgs[:, gi]
             noise = np.array([get_survey(b).noise_sigma for b in g_bands]) if multi else sg.noise_sigma
@@ -251,6 +253,8 @@ def evaluate(n_blends:int=500, # blends simulated
             if name == 'blends': enh_img[kind] = e[ex_idx]
             store[kind] = [detect_enhanced(ei, noise, m, method=method, survey=GROUND_BAND, **st)
                            for ei in tqdm(e, disable=not progress, desc=f'{kind} {name}', leave=False)]
+            if conf is not None:  # companions the ground pixels (i band) do not need are dropped, as `deblend.deblend` does
+                store[kind] = confirm_detections(store[kind], imgs[:, gi], e.shape[-2:], m, psf_g, sg.noise_sigma, **conf)
             if name == 'blends': enh_shape = e.shape[-1]
 
     # scoring on each grid
@@ -440,13 +444,17 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
                  method:str='sep', # detection method
                  n_boot:int=200, # bootstrap resamples
                  n_workers:int=0, # simulation processes
+                 model:str=None, # single-band enhancer: weights path (without suffix) or shipped name (default: 'hsc-i')
+                 model_multi:str=None, # multi-band enhancer: weights path or shipped name (default: the shipped one)
                  overwrite:bool=False, # replace existing outputs in OUT
                  quiet:bool=False # no progress bars
                 ):
     "Recognized fractions, gap_closed, false_split and flux errors on simulated blends; writes ECSV tables and PNG figures."
     if n < 1: raise InputError(f"--n {n}: need at least one blend")
     _check_outputs(out, overwrite)
-    ev = evaluate(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers, progress=not quiet)
+    load = lambda m: None if m is None else _enh.load_enhancer(m)
+    ev = evaluate(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers, progress=not quiet,
+                  model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
     paths = write_evaluation(ev, out, overwrite)
     summary_table(ev).pprint(max_width=200)
     ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68', 'median_abs_target'].pprint(max_width=200)

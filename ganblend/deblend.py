@@ -21,11 +21,12 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name',
-           'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image',
-           'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
-           'detection_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file',
-           'deblend_cli']
+__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image',
+           'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
+           'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'confirmation_noise',
+           'survival_levels', 'confirm_detections', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
+           'detection_settings', 'split_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend',
+           'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -206,6 +207,84 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
         t.meta.update(sky_level=sky_level, sky_sigma=sky_sigma, min_snr_ground=min_snr_ground)
     return t
 
+# %% ../nbs/07b_deblend.ipynb #c0f1a2b4
+SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
+MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 25.0, 36.0, 50.0)  # survival levels tried by `calibrate_detection`
+_CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
+
+def confirmation_noise(data:np.ndarray, # (h, w) image (NaN = masked)
+                       noise, # σ per pixel: a number or a map like `data`
+                       sys_frac:float=SYS_FRAC # fractional model error
+                      )->np.ndarray:
+    "σ map of the confirmation χ²: `noise` and `sys_frac` × the data (1-pixel Gaussian smoothing, negative part clipped) in quadrature."
+    from scipy import ndimage
+    d = np.where(np.isfinite(data), data, 0).astype(np.float64)
+    s = np.clip(ndimage.gaussian_filter(d, 1.0, mode='nearest'), 0, None)
+    return np.sqrt(np.broadcast_to(np.asarray(noise, dtype=np.float64), d.shape)**2 + (sys_frac*s)**2)
+
+def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whole fields
+                    positions:list, # N arrays (k_i, 2) of source x, y (pixels, 0-based)
+                    psf, # PSFMixture or PSF image of the images
+                    noise, # σ per pixel: a number, one per image, or one map per image
+                    sys_frac:float=SYS_FRAC, # fractional model error of the χ²
+                    link:float=2.0, # linking length of the blend groups, in PSF FWHMs (as `photometry.photometry_image`)
+                    margin:float=2.5, # stamp margin around a group, in PSF FWHMs
+                    max_stamp:int=101, # largest group stamp (pixels)
+                    progress:bool=False
+                   )->list:
+    "Per image, each source's survival level in the greedy backward elimination of its blend group on these pixels (∞: never challenged)."
+    if not isinstance(psf, _phot.PSFMixture): psf = _phot.fit_psf_gmm(psf)
+    fw = psf.fwhm
+    nz = noise if isinstance(noise, (list, tuple)) or np.ndim(noise) in (1, 3) else [noise]*len(images)
+    levels, units = [], []
+    for i, (img, pos) in enumerate(zip(images, positions)):
+        pos = np.asarray(pos, dtype=float).reshape(-1, 2)
+        levels.append(np.full(len(pos), np.inf))
+        if len(pos) < 2: continue
+        grp = _phot.blend_groups(pos[:, 0], pos[:, 1], link*fw)
+        img = np.asarray(img, dtype=np.float64); nmap = confirmation_noise(img, nz[i], sys_frac)
+        for g in np.unique(grp):
+            m = np.flatnonzero(grp == g)
+            if len(m) < 2: continue
+            cx, cy = int(round(pos[m, 0].mean())), int(round(pos[m, 1].mean()))
+            half = int(min(np.ceil(max(np.abs(pos[m, 0] - cx).max(), np.abs(pos[m, 1] - cy).max()) + margin*fw), (max_stamp - 1)//2))
+            units.append(dict(img=i, idx=m, stamp=_phot._cut(img, cx, cy, half), sig=_phot._cut(nmap, cx, cy, half),
+                              pos=np.c_[pos[m, 0] - cx + half, pos[m, 1] - cy + half], alive=list(range(len(m))), level=-np.inf))
+    with tqdm(total=sum(len(u['idx']) - 1 for u in units), disable=not progress, desc='confirm', leave=False) as bar:
+        while todo := [u for u in units if len(u['alive']) >= 2]:
+            batches = {}
+            for u in todo: batches.setdefault((len(u['alive']), u['stamp'].shape), []).append(u)
+            for (k, _), us in batches.items():
+                d = np.stack([u['stamp'] for u in us]); s = np.stack([u['sig'] for u in us])
+                p = np.stack([u['pos'][u['alive']] for u in us])
+                chi = lambda q: np.asarray(_phot.fit_fluxes(d, q, psf, s)['chi2'], float).reshape(len(us), -1)[:, 0]
+                full = chi(p)
+                dchi = np.column_stack([chi(p[:, [j for j in range(k) if j != r]]) - full for r in range(k)])
+                for u, row in zip(us, dchi):
+                    r = int(np.argmin(row)); u['level'] = max(u['level'], float(row[r]))
+                    levels[u['img']][u['idx'][u['alive'][r]]] = u['level']; u['alive'].pop(r)
+                bar.update(len(us))
+    return levels
+
+def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect_enhanced`)
+                       ground:np.ndarray, # (N, h, w) the ground stamps that were enhanced (the confirmation band)
+                       enh_shape:tuple, # (H, W) of the enhanced stamps
+                       model, # the enhancer
+                       psf, # PSFMixture or PSF image of the ground stamps
+                       noise, # σ per ground pixel: a number or one per stamp
+                       min_dchi2:float, # smallest survival level kept
+                       sys_frac:float=SYS_FRAC # fractional model error of the χ²
+                      )->list:
+    "The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column `dchi2_ground`."
+    (h, w), (H, W), sc = np.shape(ground)[-2:], enh_shape, model_scale(model)
+    pos = [np.c_[to_ground(np.asarray(d['x'], float), w, W, sc), to_ground(np.asarray(d['y'], float), h, H, sc)] for d in dets]
+    out = []
+    for d, l in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac)):
+        d = d.copy(); d['dchi2_ground'] = l
+        out.append(d[l >= min_dchi2])
+    return out
+
+
 # %% ../nbs/07b_deblend.ipynb #d5d2823d
 def _cache_file()->Path:
     "JSON file of calibrated detection settings ($GANBLEND_CACHE or ~/.cache/ganblend)."
@@ -286,6 +365,9 @@ def calibrate_detection(model, # enhancer
                         blank_size:int=256, # side of the blank-sky images (ground pixels)
                         sky:bool=True, # subtract the blank-sky level, threshold in its filtered noise, confirm at the ground scale
                         min_snr_grounds=tuple(np.arange(3.0, 25.01, 0.5)), # ground-scale S/N cuts tried (with `sky`); cheap: they only filter
+                        confirm:bool=True, # confirm companions on the ground pixels (`survival_levels`), trying `min_dchi2s`
+                        min_dchi2s=MIN_DCHI2S, # survival levels tried (with `confirm`); cheap: one elimination per detection pass
+                        sys_frac:float=SYS_FRAC, # fractional model error of the confirmation χ²
                         grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
                        ):
@@ -293,8 +375,9 @@ def calibrate_detection(model, # enhancer
     bands = tuple(bands or (survey,))
     thresholds = tuple(float(t) for t in (thresholds or (SKY_THRESHOLDS if sky else REF_THRESHOLDS)))
     snrs = tuple(float(v) for v in min_snr_grounds) if sky else (None,)
+    taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
     key = (f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|"
-           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{ganblend.__version__}")
+           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{sys_frac if confirm else None}|{ganblend.__version__}")
     if not grid:
         if key in _SETTINGS: return dict(_SETTINGS[key])
         if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
@@ -304,35 +387,58 @@ def calibrate_detection(model, # enhancer
     rng = np.random.default_rng(seed)
     noise = np.array([get_survey(b).noise_sigma for b in bands])
     one = lambda g: g[:, 0] if len(bands) == 1 else g
-    e_iso, e_bl = (enhance_stamps(one(x.noisy_ground(rng)), model, noise) for x in (iso, bl))
+    g_iso, g_bl = (x.noisy_ground(rng) for x in (iso, bl))
+    e_iso, e_bl = (enhance_stamps(one(g), model, noise) for g in (g_iso, g_bl))
     blank, area = blank_sky(model, noise, n_blank, blank_size, seed + 2) if (max_blank is not None or sky) else (None, np.nan)
     base = {k: float(f'{v:.5g}') for k, v in sky_stats(blank, noise, model, survey).items()} if sky else {}
     n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model_scale(model)
     xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
     r = 0.3/(get_survey(survey).pixel_scale/sc)
+    if confirm:  # the confirmation band: `survey` (the first band of a multi-band model)
+        b = bands.index(survey) if survey in bands else 0
+        gc_iso, gc_bl = g_iso[:, b], g_bl[:, b]
+        psf_c = _phot.fit_psf_gmm(ground_psf(Image(gc_bl[0], get_survey(bands[b]).pixel_scale), bands[b]))
+    S = np.array([-np.inf if s is None else s for s in snrs])[:, None]; T = np.array([-np.inf if t is None else t for t in taus])[None]
+    def hit(pairs):  # (snr cut, level) grid: does any pair of sources (min S/N, min level) pass both cuts
+        return np.zeros(S.shape[0:1] + T.shape[1:], bool) if not len(pairs) else \
+            ((np.asarray(pairs)[:, 0, None, None] >= S) & (np.asarray(pairs)[:, 1, None, None] >= T)).any(0)
+    def sources(dets, ground):  # per stamp: (S/N, survival level) of each source
+        lv = survival_levels(ground, [np.c_[to_ground(np.asarray(d['x'], float), n_g, n_e, sc), to_ground(np.asarray(d['y'], float), n_g, n_e, sc)]
+                                      for d in dets], psf_c, float(noise[b]), sys_frac) if confirm else [np.full(len(d), np.inf) for d in dets]
+        return [np.c_[snr_of(d), l] for d, l in zip(dets, lv)]
     rows = []
-    # one detection pass per (deblend_cont, threshold); the ground-scale cuts only filter its sources
+    # one detection pass (and one elimination) per (deblend_cont, threshold); the S/N and survival cuts only filter its sources
     snr_of = lambda d: np.asarray(d['snr_ground'], float) if 'snr_ground' in d.colnames else np.full(len(d), np.inf)
     for dc in tqdm(deblend_conts if method == 'sep' else (None,), disable=not progress, desc='calibrate', leave=False):
         for t in thresholds:
             st = dict(base, threshold=t, **({} if dc is None else dict(deblend_cont=dc)))
-            d_iso = [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in e_iso]
+            s_iso = sources([detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_iso], gc_iso if confirm else None)
             d_bl = [detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_bl]
+            s_bl = sources(d_bl, gc_bl if confirm else None)
             d_bk = [] if blank is None or max_blank is None else [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in blank]
-            for s in snrs:
-                cut = -np.inf if s is None else s
-                fs = np.mean([np.sum(v >= cut) >= 2 for v in d_iso])
-                rec = np.mean([len(_det.match(np.c_[d['x'], d['y']][snr_of(d) >= cut], xy[i], r)) == 2 for i, d in enumerate(d_bl)])
-                bd = sum(int(np.sum(v >= cut)) for v in d_bk)/area if d_bk else np.nan
-                rows.append(dict(threshold=t, deblend_cont=dc, min_snr_ground=np.nan if s is None else s, false_split=fs, recognized=rec, blank_density=bd))
+            # false split: two sources pass; recognized: two distinct sources within r of the two galaxies pass (what `detect.match` finds)
+            fs = np.mean([hit([np.minimum(v[a], v[c]) for a in range(len(v)) for c in range(a + 1, len(v))]) for v in s_iso], 0)
+            rec = []
+            for i, (d, v) in enumerate(zip(d_bl, s_bl)):
+                dist = np.hypot(np.asarray(d['x'], float)[:, None] - xy[i, :, 0], np.asarray(d['y'], float)[:, None] - xy[i, :, 1]) <= r
+                rec.append(hit([np.minimum(v[a], v[c]) for a in np.flatnonzero(dist[:, 0]) for c in np.flatnonzero(dist[:, 1]) if a != c]))
+            rec = np.mean(rec, 0)
+            # blank sky: the S/N cut only (the confirmation can only remove sources, so this bounds the density from above)
+            bd = [sum(int(np.sum(v >= c)) for v in d_bk)/area if d_bk else np.nan for c in S[:, 0]]
+            for j, s in enumerate(snrs):
+                for q, tau in enumerate(taus):
+                    rows.append(dict(threshold=t, deblend_cont=dc, min_snr_ground=np.nan if s is None else s,
+                                     min_dchi2=np.nan if tau is None else tau, false_split=float(fs[j, q]),
+                                     recognized=float(rec[j, q]), blank_density=bd[j]))
     ok = [row for row in rows if row['false_split'] <= target and (max_blank is None or row['blank_density'] <= max_blank)]
     if not ok: raise InputError(f"detection: no setting keeps false_split <= {target}" + ("" if max_blank is None else f" and <= {max_blank} "
                                 f"blank-sky detections per arcmin²") + f" on {model_name(model)!r}'s images; try higher thresholds")
     # most blends recognized; on a tie the most conservative setting
-    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground'])))
+    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground']), np.nan_to_num(row['min_dchi2'])))
     d = dict(threshold=float(best['threshold']))
     if best['deblend_cont'] is not None: d['deblend_cont'] = float(best['deblend_cont'])
     if sky: d.update(base, min_snr_ground=float(best['min_snr_ground']))
+    if confirm: d.update(min_dchi2=float(best['min_dchi2']), sys_frac=float(sys_frac))
     d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
     if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
     _SETTINGS[key] = d; _cache_put(key, d)
@@ -344,10 +450,18 @@ def calibrate_detection(model, # enhancer
 _DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean',
                 'sky_level', 'sky_sigma', 'sky_sigma_ground', 'min_snr_ground')
 
-def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False)->dict:
-    "`detect.detect` keyword arguments for `model`'s enhanced images: the shipped ones, else `calibrate_detection`'s."
+def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False,
+                       confirm:bool=False # also return the ground-pixel confirmation keys (`min_dchi2`, `sys_frac`), when the settings have them
+                      )->dict:
+    "`detect_enhanced` keyword arguments for `model`'s enhanced images (the shipped ones, else `calibrate_detection`'s), and with `confirm` those of `confirm_detections`."
     d = shipped_detection(model, method) or calibrate_detection(model, survey, method, bands=bands, progress=progress)
-    return {k: v for k, v in d.items() if k in _DETECT_KEYS}
+    return {k: v for k, v in d.items() if k in _DETECT_KEYS + (_CONFIRM_KEYS if confirm else ())}
+
+def split_settings(settings:dict)->tuple:
+    "(`detect_enhanced` keyword arguments, `confirm_detections` keyword arguments or None) of one settings dict."
+    det = {k: v for k, v in settings.items() if k in _DETECT_KEYS}
+    conf = {k: float(settings[k]) for k in _CONFIRM_KEYS if k in settings} if 'min_dchi2' in settings else None
+    return det, conf
 
 # %% ../nbs/07b_deblend.ipynb #85aab6bb
 def store_detection(path, # weights path of an enhancer (with or without suffix)
@@ -417,11 +531,11 @@ def resolve_detection(model, # enhancer
                       detection:dict|None=None, # complete settings to start from instead of the model's
                       progress:bool=False
                      )->dict:
-    "`detect_enhanced` settings: the model's (shipped, else calibrated only when something is missing, blank-sky keys included), then the overrides."
+    "Detection settings: the model's (shipped, else calibrated only when something is missing; blank-sky and confirmation keys included), then the overrides."
     base = dict(detection) if detection is not None else shipped_detection(model, method)
     if base is None and (threshold is None or (deblend_cont is None and method == 'sep')):
         base = detection_settings(model, survey, method, progress=progress)
-    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS}
+    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS + _CONFIRM_KEYS}
     if threshold is not None: settings['threshold'] = float(threshold)
     if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
     return settings
@@ -437,6 +551,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             profile:str='exp', # galaxy profile of the photometry
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
             ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
+            confirm:bool=True, # drop companions the ground pixels do not need (`survival_levels`), when the settings have `min_dchi2`
             detection:dict|None=None, # complete `detect_enhanced` settings to use instead of the model's (e.g. from `detection_settings`)
             progress:bool=False
            )->Table:
@@ -453,22 +568,30 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
-    det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **settings)
+    det_kw, conf = split_settings(settings)
+    det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **det_kw)
     ny, nx = im.shape; ey, ex = enh.shape[-2:]; s = model_scale(model)*ratio  # enhanced pixels per input pixel
     x_e, y_e = np.asarray(det['x'], float), np.asarray(det['y'], float)
     x, y = to_ground(x_e, nx, ex, s), to_ground(y_e, ny, ey, s)
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
     x, y, x_e, y_e = x[ok], y[ok], x_e[ok], y_e[ok]
+    psf_gmm = psf_mixture(psf_img)
+    bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
+    b = bands.index(survey) if survey in bands else 0   # the confirmation band
+    lv = (survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf['sys_frac'] if 'sys_frac' in conf else SYS_FRAC)[0]
+          if confirm and conf and len(x) >= 2 else np.full(len(x), np.inf))
+    keep = lv >= (conf['min_dchi2'] if confirm and conf else -np.inf)
+    x, y, x_e, y_e, lv = x[keep], y[keep], x_e[keep], y_e[keep], lv[keep]
     out = Table(dict(id=np.arange(len(x)), x=x, y=y))
     if im.wcs is not None:
         ra, dec = im.wcs.pixel_to_world_values(x, y) if len(x) else (np.zeros(0), np.zeros(0))
         out['ra'], out['dec'] = np.asarray(ra, float), np.asarray(dec, float)
         out['ra'].unit = out['dec'].unit = 'deg'
-    psf_gmm = psf_mixture(psf_img)
     fl = [_phot.photometry_image(b, x, y, psf_gmm, nb, refine=refine, progress=progress) for b, nb in zip(im.cube, noise_b)]
     for c in ('flux', 'flux_err'): out[c] = fl[0][c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
     out['x_enh'], out['y_enh'] = x_e, y_e
     for c in ('group', 'group_size', 'hlr'): out[c] = fl[0][c]
+    out['dchi2_ground'] = lv
     out['hlr'].unit = 'pix'
     if im.bunit: out['flux'].unit = out['flux_err'].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None

@@ -264,7 +264,7 @@ def _worker_threads():
     import torch
     if torch.get_num_threads() != n: torch.set_num_threads(n)
 
-_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'ood_p', 'som_occupancy')
+_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'dchi2_ground', 'ood_p', 'som_occupancy')
 
 def _empty_catalog(nbands, with_radec):
     t = Table({c: np.zeros((0, nbands) if c in ('flux', 'flux_err') and nbands > 1 else 0,
