@@ -5,7 +5,7 @@
 On `simulate_blends(n, seed=0)` (the blends of `ganblend-evaluate --seed 0`), at the TRUE positions, prints the median
 |Δflux|/flux of both components (all blends, and the target subset: separation ≥ 0.5", flux ratio ≤ 4) for:
 the ground fit of `ganblend-evaluate` (exponential, shapes refined with the default priors); the same with fixed
-positions; the ground fit started from (and tied by priors to) the size and ellipticity fitted on the enhanced image;
+positions; the same with the de Vaucouleurs, bulge + disk and Gaussian profiles; the ground fit started from (and tied by priors to) the size and ellipticity fitted on the enhanced image;
 the same from the noiseless-truth HST image (an upper bound on what a perfect enhancer could give this way); and the
 noise floor, a linear fit of the exact noiseless ground templates of both galaxies.
 """
@@ -41,6 +41,8 @@ def main():
     print(f"{n} blends ({tgt.sum()} in the target subset), true positions")
     stat(fit(G, xy, psf_g, sg.noise_sigma)['flux'], 'ground fit, exp, refined (ganblend-evaluate)')
     stat(fit(G, xy, psf_g, sg.noise_sigma, fit_positions=False)['flux'], 'ground fit, exp, refined, fixed positions')
+    for prof in ('dev', 'bd', 'gauss'):
+        stat(fit(G, xy, psf_g, sg.noise_sigma, profile=prof)['flux'], f'ground fit, {prof}, refined')
     def shapes_from(img, pos, psf, noise, label, scale):
         s = fit(img, pos, psf, noise, fit_positions=False)
         hl, g = s['hlr']/scale, np.stack([s['g1'], s['g2']], -1)
