@@ -227,7 +227,7 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
                     psf, # PSFMixture or PSF image of the images
                     noise, # σ per pixel: a number, one per image, or one map per image
                     sys_frac:float=SYS_FRAC, # fractional model error of the χ²
-                    link:float=2.0, # linking length of the blend groups, in PSF FWHMs (as `photometry.photometry_image`)
+                    link:float=4.0, # linking length of the groups, in PSF FWHMs (twice that of `photometry.photometry_image`: a hallucinated clump can lie 1–2" out)
                     margin:float=2.5, # stamp margin around a group, in PSF FWHMs
                     max_stamp:int=101, # largest group stamp (pixels)
                     progress:bool=False
