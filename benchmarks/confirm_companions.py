@@ -1,16 +1,17 @@
 """How well the ground-pixel confirmation separates real companions from hallucinated ones, for several `sys_frac`.
 
-    python benchmarks/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.1,0.2,0.4,1,2]
+    python benchmarks/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.1,0.2,0.4,1,2] [--link 4]
 
 For one detection setting on the enhanced images (`--threshold`, `--deblend-cont`, with the model's blank-sky
 statistics), runs `ganblend.deblend.calibrate_detection(grid=True)` on `--n` validation blends and isolated galaxies
 (seed 12345, never used in training or in `ganblend-evaluate`) without the confirmation and with it at each
 `sys_frac` (the fractional model error of the confirmation χ²), over a fine grid of `min_dchi2` and the usual
-ground-scale S/N cuts, and prints the best recognized fraction at false_split ≤ 1.5, 2, 2.5 and 3%.
+ground-scale S/N cuts (groups linked within `--link` PSF FWHM, default `deblend.CONFIRM_LINK`), and prints the best recognized fraction at false_split ≤ 1.5, 2, 2.5 and 3%.
 Used in `nbs/07b_deblend.ipynb` ("Confirming companions on the ground pixels") to choose `deblend.SYS_FRAC`.
 """
 import argparse, time, numpy as np, torch
 from ganblend.enhance import load_enhancer
+from ganblend import deblend
 from ganblend.deblend import calibrate_detection
 
 LIMITS = (0.015, 0.02, 0.025, 0.03)
@@ -30,11 +31,13 @@ def main():
     ap.add_argument('--weights', default='ganblend/weights/hsc-i'); ap.add_argument('--n', type=int, default=1200)
     ap.add_argument('--threshold', type=float, default=3.0); ap.add_argument('--deblend-cont', type=float, default=0.001)
     ap.add_argument('--sys-frac', default='0,0.1,0.2,0.4,1,2'); ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--link', type=float, default=deblend.CONFIRM_LINK)
     a = ap.parse_args()
+    deblend.CONFIRM_LINK = a.link  # read by `survival_levels` at each call (and part of the calibration's cache key)
     torch.set_num_threads(a.threads)
     m = load_enhancer(path=a.weights); m.meta.pop('detection', None)
     kw = dict(target=1.0, n=a.n, thresholds=(a.threshold,), deblend_conts=(a.deblend_cont,), grid=True)
-    print(f"{a.weights}: threshold {a.threshold:g}, deblend_cont {a.deblend_cont:g}, {a.n} validation blends / isolated galaxies")
+    print(f"{a.weights}: threshold {a.threshold:g}, deblend_cont {a.deblend_cont:g}, groups linked within {a.link:g} PSF FWHM, {a.n} validation blends / isolated galaxies")
     print("  best recognized fraction at false_split <= " + ' / '.join(f'{l:.1%}' for l in LIMITS))
     runs = [('no confirmation', dict(confirm=False))] + [(f'sys_frac {float(s):g}', dict(sys_frac=float(s), min_dchi2s=TAUS)) for s in a.sys_frac.split(',')]
     for name, extra in runs:

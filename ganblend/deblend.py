@@ -21,12 +21,12 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image',
-           'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
-           'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'confirmation_noise',
-           'survival_levels', 'confirm_detections', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
-           'detection_settings', 'split_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend',
-           'deblend_file', 'deblend_cli']
+__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_LINK', 'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf',
+           'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection',
+           'enhance_stamps', 'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced',
+           'confirmation_noise', 'survival_levels', 'confirm_detections', 'blank_sky', 'blank_sky_density',
+           'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection', 'psf_mixture',
+           'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -211,6 +211,7 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
 SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
 MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 25.0, 36.0, 50.0)  # survival levels tried by `calibrate_detection`
 _CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
+CONFIRM_LINK = 4.0  # linking length of the confirmation's groups, in PSF FWHMs (see the text)
 
 def confirmation_noise(data:np.ndarray, # (h, w) image (NaN = masked)
                        noise, # σ per pixel: a number or a map like `data`
@@ -227,14 +228,14 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
                     psf, # PSFMixture or PSF image of the images
                     noise, # σ per pixel: a number, one per image, or one map per image
                     sys_frac:float=SYS_FRAC, # fractional model error of the χ²
-                    link:float=4.0, # linking length of the groups, in PSF FWHMs (twice that of `photometry.photometry_image`: a hallucinated clump can lie 1–2" out)
+                    link:float|None=None, # linking length of the groups, in PSF FWHMs (None: `CONFIRM_LINK`)
                     margin:float=2.5, # stamp margin around a group, in PSF FWHMs
                     max_stamp:int=101, # largest group stamp (pixels)
                     progress:bool=False
                    )->list:
     "Per image, each source's survival level in the greedy backward elimination of its blend group on these pixels (∞: never challenged)."
     if not isinstance(psf, _phot.PSFMixture): psf = _phot.fit_psf_gmm(psf)
-    fw = psf.fwhm
+    fw, link = psf.fwhm, CONFIRM_LINK if link is None else link
     nz = noise if isinstance(noise, (list, tuple)) or np.ndim(noise) in (1, 3) else [noise]*len(images)
     levels, units = [], []
     for i, (img, pos) in enumerate(zip(images, positions)):
@@ -377,7 +378,7 @@ def calibrate_detection(model, # enhancer
     snrs = tuple(float(v) for v in min_snr_grounds) if sky else (None,)
     taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
     key = (f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|"
-           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{sys_frac if confirm else None}|{ganblend.__version__}")
+           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
     if not grid:
         if key in _SETTINGS: return dict(_SETTINGS[key])
         if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
