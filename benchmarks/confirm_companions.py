@@ -1,6 +1,6 @@
 """How well the ground-pixel confirmation separates real companions from hallucinated ones, for several `sys_frac`.
 
-    python benchmarks/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.1,0.2,0.4,1,2] [--link 4]
+    python benchmarks/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.2,0.5,1,2,3,5,10] [--link 4]
 
 For one detection setting on the enhanced images (`--threshold`, `--deblend-cont`, with the model's blank-sky
 statistics), runs `ganblend.deblend.calibrate_detection(grid=True)` on `--n` validation blends and isolated galaxies
@@ -30,7 +30,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--weights', default='ganblend/weights/hsc-i'); ap.add_argument('--n', type=int, default=1200)
     ap.add_argument('--threshold', type=float, default=3.0); ap.add_argument('--deblend-cont', type=float, default=0.001)
-    ap.add_argument('--sys-frac', default='0,0.1,0.2,0.4,1,2'); ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument("--sys-frac", default="0,0.2,0.5,1,2,3,5,10"); ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--link', type=float, default=deblend.CONFIRM_LINK)
     a = ap.parse_args()
     deblend.CONFIRM_LINK = a.link  # read by `survival_levels` at each call (and part of the calibration's cache key)

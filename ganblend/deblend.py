@@ -209,19 +209,16 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
 
 # %% ../nbs/07b_deblend.ipynb #c0f1a2b4
 SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
-MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 25.0, 36.0, 50.0)  # survival levels tried by `calibrate_detection`
+MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)  # survival levels tried by `calibrate_detection`
 _CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
 CONFIRM_LINK = 4.0  # linking length of the confirmation's groups, in PSF FWHMs (see the text)
 
-def confirmation_noise(data:np.ndarray, # (h, w) image (NaN = masked)
-                       noise, # σ per pixel: a number or a map like `data`
+def confirmation_noise(others:np.ndarray, # model image of the *other* sources of the group (as fitted with the tested one)
+                       noise, # σ per pixel: a number or a map like `others`
                        sys_frac:float=SYS_FRAC # fractional model error
                       )->np.ndarray:
-    "σ map of the confirmation χ²: `noise` and `sys_frac` × the data (1-pixel Gaussian smoothing, negative part clipped) in quadrature."
-    from scipy import ndimage
-    d = np.where(np.isfinite(data), data, 0).astype(np.float64)
-    s = np.clip(ndimage.gaussian_filter(d, 1.0, mode='nearest'), 0, None)
-    return np.sqrt(np.broadcast_to(np.asarray(noise, dtype=np.float64), d.shape)**2 + (sys_frac*s)**2)
+    "σ map of the confirmation χ²: `noise` and `sys_frac` × the other sources' model light in quadrature."
+    return np.sqrt(np.asarray(noise, dtype=np.float64)**2 + (sys_frac*np.clip(others, 0, None))**2)
 
 def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whole fields
                     positions:list, # N arrays (k_i, 2) of source x, y (pixels, 0-based)
@@ -233,7 +230,7 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
                     max_stamp:int=101, # largest group stamp (pixels)
                     progress:bool=False
                    )->list:
-    "Per image, each source's survival level in the greedy backward elimination of its blend group on these pixels (∞: never challenged)."
+    "Per image, each source's survival level in the greedy backward elimination of its group on these pixels (∞: never challenged)."
     if not isinstance(psf, _phot.PSFMixture): psf = _phot.fit_psf_gmm(psf)
     fw, link = psf.fwhm, CONFIRM_LINK if link is None else link
     nz = noise if isinstance(noise, (list, tuple)) or np.ndim(noise) in (1, 3) else [noise]*len(images)
@@ -243,7 +240,7 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
         levels.append(np.full(len(pos), np.inf))
         if len(pos) < 2: continue
         grp = _phot.blend_groups(pos[:, 0], pos[:, 1], link*fw)
-        img = np.asarray(img, dtype=np.float64); nmap = confirmation_noise(img, nz[i], sys_frac)
+        img = np.asarray(img, dtype=np.float64); nmap = np.broadcast_to(np.asarray(nz[i], dtype=np.float64), img.shape)
         for g in np.unique(grp):
             m = np.flatnonzero(grp == g)
             if len(m) < 2: continue
@@ -258,9 +255,18 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
             for (k, _), us in batches.items():
                 d = np.stack([u['stamp'] for u in us]); s = np.stack([u['sig'] for u in us])
                 p = np.stack([u['pos'][u['alive']] for u in us])
-                chi = lambda q: np.asarray(_phot.fit_fluxes(d, q, psf, s)['chi2'], float).reshape(len(us), -1)[:, 0]
-                full = chi(p)
-                dchi = np.column_stack([chi(p[:, [j for j in range(k) if j != r]]) - full for r in range(k)])
+                good = np.isfinite(d) & np.isfinite(s) & (s > 0); d0 = np.where(good, d, 0.0)
+                def fit(q):  # fit on the plain noise: the fitted parameters (x, y, flux, hlr, g) of every source
+                    t = _phot.fit_fluxes(d, q, psf, s); r = lambda c: np.asarray(t[c], float).reshape(len(us), -1)
+                    return np.stack([r('x'), r('y')], -1), r('flux'), r('hlr'), np.stack([r('g1'), r('g2')], -1)
+                render = lambda xy, f, h, g: _phot.render_stamps(d.shape[1:], xy, psf, f, h, g)
+                full = fit(p); m_full = render(*full)
+                dchi = np.zeros((len(us), k))
+                for r in range(k):
+                    m_rest = render(*fit(p[:, [j for j in range(k) if j != r]]))
+                    xy_o = full[0].copy(); xy_o[:, r] = np.nan   # the other sources as the full fit has them
+                    sig2 = np.where(good, confirmation_noise(render(xy_o, *full[1:]), s, sys_frac), 1.0)**2
+                    dchi[:, r] = (good*((d0 - m_rest)**2 - (d0 - m_full)**2)/sig2).sum((1, 2))
                 for u, row in zip(us, dchi):
                     r = int(np.argmin(row)); u['level'] = max(u['level'], float(row[r]))
                     levels[u['img']][u['idx'][u['alive'][r]]] = u['level']; u['alive'].pop(r)
