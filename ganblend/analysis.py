@@ -23,7 +23,7 @@ from .blends import simulate_blends, simulate_isolated
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
-from .deblend import detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, psf_mixture, ground_psf, model_name, to_enhanced, to_ground, model_scale
+from .deblend import detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_psf, model_name, to_enhanced, to_ground, model_scale
 
 # %% auto #0
 __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL', 'EVAL_TABLES',
@@ -241,7 +241,7 @@ def evaluate(n_blends:int=500, # blends simulated
         store['space'] = detect_stamps(imgs[0][:, si], ss.noise_sigma, fw_s, method, progress=progress, desc=f'space {name}')
         store['ground'] = detect_stamps(imgs[1][:, gi], sg.noise_sigma, fw_g, method, progress=progress, desc=f'ground {name}')
     thresholds = {}
-    psf_g = psf_mixture(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # for the ground-pixel confirmation
+    psf_g = _phot.fit_psf_gmm(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # the confirmation's and the photometry's
     for kind, m, multi in (('enhanced', model, False), ('enhanced_multi', model_multi, True)):
         if m is None: continue
         thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress, confirm=True)
@@ -277,7 +277,7 @@ def evaluate(n_blends:int=500, # blends simulated
 
     curves = vstack([binned_rates(per, a, b, kinds, n_boot, seed) for a, b in AXES.items() if a in per.colnames])
     flux = _flux_errors(G[:, gi], t, per, dets, scores, kinds, model, enh_shape if model is not None else None,
-                        bs, sg, profile, refine, progress)
+                        bs, sg, psf_g, profile, refine, progress)
     summary = _summary(per, isot, kinds, n_boot, seed, thresholds)
     ex = dict(index=ex_idx, ground=G[ex_idx, gi], space=S[ex_idx, si], xy_g=xy_g[ex_idx], xy_s=xy_s[ex_idx],
               dets={k: [dets[k][i] for i in ex_idx] for k in kinds}, enhanced=enh_img)
@@ -287,8 +287,7 @@ def evaluate(n_blends:int=500, # blends simulated
     return Evaluation(per, isot, curves, flux, summary, kinds, ex, meta)
 
 # %% ../nbs/08_analysis.ipynb #5a464ac2
-def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, profile, refine, progress):
-    psf = _phot.fit_psf_gmm(ground_psf(core.Image(G[0], sg.pixel_scale), GROUND_BAND))
+def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, profile, refine, progress):
     noise = sg.noise_sigma; n_g = G.shape[-1]
     ftrue = np.column_stack([np.asarray(t[f'flux1_{GROUND_BAND}'], float), np.asarray(t[f'flux2_{GROUND_BAND}'], float)])
     bright = np.argmax(ftrue, 1)

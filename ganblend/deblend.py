@@ -583,12 +583,13 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
     x, y, x_e, y_e = x[ok], y[ok], x_e[ok], y_e[ok]
     psf_gmm = psf_mixture(psf_img)
-    bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
-    b = bands.index(survey) if survey in bands else 0   # the confirmation band
-    lv = (survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf['sys_frac'] if 'sys_frac' in conf else SYS_FRAC)[0]
-          if confirm and conf and len(x) >= 2 else np.full(len(x), np.inf))
-    keep = lv >= (conf['min_dchi2'] if confirm and conf else -np.inf)
-    x, y, x_e, y_e, lv = x[keep], y[keep], x_e[keep], y_e[keep], lv[keep]
+    lv = np.full(len(x), np.inf)
+    if confirm and conf:
+        bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
+        b = bands.index(survey) if survey in bands else 0   # the confirmation band
+        lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf.get('sys_frac', SYS_FRAC))[0]
+        keep = lv >= conf['min_dchi2']
+        x, y, x_e, y_e, lv = x[keep], y[keep], x_e[keep], y_e[keep], lv[keep]
     out = Table(dict(id=np.arange(len(x)), x=x, y=y))
     if im.wcs is not None:
         ra, dec = im.wcs.pixel_to_world_values(x, y) if len(x) else (np.zeros(0), np.zeros(0))
