@@ -1,4 +1,4 @@
-"""The training set of the close-pair fine-tuning of session 5 (`nbs/08_analysis.ipynb`, "Fine-tuning on close pairs").
+"""The training set of the close-pair fine-tuning of session 5 (`nbs/08_analysis.ipynb`, "Session 5: what limits the close pairs").
 
     python tools/close_pairs.py DATA [--n 24000] [--blend-frac 0.6] [--sep-range 0.2 1.0] [--seed 202]
 
