@@ -17,7 +17,7 @@ from ganblend import core
 from ganblend.blends import simulate_blends
 from ganblend.enhance import load_enhancer
 from ganblend.detect import detect
-from ganblend.deblend import detect_enhanced, enhance_stamps, detection_settings, model_scale, to_ground, deblend, ground_psf
+from ganblend.deblend import detect_enhanced, enhance_stamps, detection_settings, model_scale, ground_positions, deblend, ground_psf
 from ganblend.analysis import fit_at
 
 
@@ -45,7 +45,7 @@ def main():
     enh, t_enh = timed(enhance_stamps, G, model, noise)
     dets, t_det = timed(lambda: [detect_enhanced(e, noise, model, **st) for e in enh])
     n_g, n_e, s = G.shape[-1], enh.shape[-1], model_scale(model)
-    pos = [np.column_stack([to_ground(np.asarray(d['x'], float), n_g, n_e, s), to_ground(np.asarray(d['y'], float), n_g, n_e, s)]) for d in dets]
+    pos = ground_positions(dets, n_g, n_e, s)
     _, t_fit = timed(fit_at, G, pos, psf, noise)
     t_pipe = t_enh + t_det + t_fit
 

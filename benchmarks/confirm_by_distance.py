@@ -12,7 +12,7 @@ survival level ≥ 4 (pair separation in FWHMs, level). Offline: the ground-scal
 import argparse, numpy as np, torch
 from ganblend.blends import simulate_blends, simulate_isolated
 from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, survival_levels,
-                              model_scale, to_enhanced, to_ground, ground_psf)
+                              model_scale, to_enhanced, ground_positions, ground_psf)
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 from ganblend.core import get_survey, Image
@@ -35,7 +35,7 @@ def main():
     r = 0.3/(sv.pixel_scale/sc)
     def pairs(E, G, truth=None):  # per stamp: (separation / FWHM, level a, level b) of the pairs that count
         D = [detect_enhanced(x, noise, m, **det) for x in E]
-        P = [np.c_[to_ground(np.asarray(d['x'], float), n_g, n_e, sc), to_ground(np.asarray(d['y'], float), n_g, n_e, sc)] for d in D]
+        P = ground_positions(D, n_g, n_e, sc)
         L = survival_levels(G, P, psf, noise, conf['sys_frac'])
         out = []
         for i, (d, p, l) in enumerate(zip(D, P, L)):

@@ -13,7 +13,7 @@ shipped value). A probe, not the calibrated pipeline: the elimination is run per
 import argparse, numpy as np, torch
 from ganblend.blends import simulate_blends, simulate_isolated
 from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, survival_levels,
-                              model_scale, to_enhanced, to_ground, ground_psf, MIN_DCHI2S)
+                              model_scale, to_enhanced, ground_positions, ground_psf, MIN_DCHI2S)
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 from ganblend.core import get_survey, Image
@@ -36,7 +36,7 @@ def main():
     r = 0.3/(get_survey('hsc-i').pixel_scale/sc)
     def levels(E, G):
         D = [detect_enhanced(x, noise, m, survey='hsc-i', **det) for x in E]
-        P = [np.c_[to_ground(np.asarray(d['x'], float), n_g, n_e, sc), to_ground(np.asarray(d['y'], float), n_g, n_e, sc)] for d in D]
+        P = ground_positions(D, n_g, n_e, sc)
         L = np.array([survival_levels(G[:, k], P, psfs[k], float(noise[k]), conf['sys_frac']) for k in range(len(bands))], dtype=object)
         return D, L   # L[band][stamp] = levels of that stamp's sources
     Di, Li = levels(ei, gi); Db, Lb = levels(eb, gb)

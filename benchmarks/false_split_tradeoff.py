@@ -13,9 +13,8 @@ import argparse, numpy as np, torch
 from ganblend.enhance import load_enhancer
 from ganblend.deblend import (calibrate_detection, detect_enhanced, enhance_stamps, SKY_THRESHOLDS, model_scale, confirm_detections,
                               psf_mixture, ground_psf)
-from ganblend.core import Image
 from ganblend.blends import simulate_isolated
-from ganblend.core import get_survey
+from ganblend.core import Image, get_survey
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -23,7 +23,8 @@ from .blends import simulate_blends, simulate_isolated
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
-from .deblend import detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_psf, model_name, to_enhanced, to_ground, model_scale
+from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_positions,
+                              ground_psf, model_name, to_enhanced, model_scale)
 
 # %% auto #0
 __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL', 'EVAL_TABLES',
@@ -184,11 +185,6 @@ class Evaluation:
 def _truth_xy(t, suffix=''):
     return np.stack([np.column_stack([np.asarray(t[f'x{j}{suffix}'], float), np.asarray(t[f'y{j}{suffix}'], float)]) for j in (1, 2)], 1)
 
-def _enh_positions(dets, n_g, n_e, scale):
-    "Detections on the enhanced grid mapped back to ground pixels: a list of (k, 2) arrays."
-    return [np.column_stack([to_ground(np.asarray(d['x'], float), n_g, n_e, scale), to_ground(np.asarray(d['y'], float), n_g, n_e, scale)])
-            if len(d) else np.zeros((0, 2)) for d in dets]
-
 def _matched_flux(fluxes, match):
     "Flux of the detection matched to each true component (NaN where none)."
     out = np.full(match.shape, np.nan)
@@ -294,7 +290,7 @@ def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, 
     res = {}
     res['true positions'] = np.stack(fit_at(G, list(_truth_xy(t)), psf, noise, profile, refine))
     if model is not None:
-        pos = _enh_positions(dets['enhanced'], n_g, enh_shape, model_scale(model))
+        pos = ground_positions(dets['enhanced'], n_g, enh_shape, model_scale(model))
         res['enhanced positions'] = _matched_flux(fit_at(G, pos, psf, noise, profile, refine), np.asarray(scores['enhanced']['match']))
     gpos = [np.column_stack([np.asarray(d['x'], float), np.asarray(d['y'], float)]) if len(d) else np.zeros((0, 2)) for d in dets['ground']]
     gm = np.asarray(scores['ground']['match'])

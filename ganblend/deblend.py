@@ -24,9 +24,9 @@ from . import photometry as _phot
 __all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_LINK', 'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf',
            'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection',
            'enhance_stamps', 'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced',
-           'confirmation_noise', 'survival_levels', 'confirm_detections', 'blank_sky', 'blank_sky_density',
-           'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection', 'psf_mixture',
-           'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
+           'confirmation_noise', 'survival_levels', 'ground_positions', 'confirm_detections', 'blank_sky',
+           'blank_sky_density', 'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection',
+           'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -273,6 +273,16 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
                 bar.update(len(us))
     return levels
 
+def ground_positions(dets:list, # detection Tables (x, y on the enhanced grid) of enhanced stamps
+                     ground_shape, # (h, w) of the ground stamps, or their side
+                     enh_shape, # (H, W) of the enhanced stamps, or their side
+                     scale:float # enhanced pixels per ground pixel (`model_scale`)
+                    )->list:
+    "The detections mapped back to ground pixels: one (k, 2) array of x, y per Table."
+    (h, w), (H, W) = np.broadcast_to(ground_shape, 2), np.broadcast_to(enh_shape, 2)
+    return [np.c_[to_ground(np.asarray(d['x'], float), w, W, scale), to_ground(np.asarray(d['y'], float), h, H, scale)].reshape(-1, 2)
+            for d in dets]
+
 def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect_enhanced`)
                        ground:np.ndarray, # (N, h, w) the ground stamps that were enhanced (the confirmation band)
                        enh_shape:tuple, # (H, W) of the enhanced stamps
@@ -283,8 +293,7 @@ def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect
                        sys_frac:float=SYS_FRAC # fractional model error of the χ²
                       )->list:
     "The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column `dchi2_ground`."
-    (h, w), (H, W), sc = np.shape(ground)[-2:], enh_shape, model_scale(model)
-    pos = [np.c_[to_ground(np.asarray(d['x'], float), w, W, sc), to_ground(np.asarray(d['y'], float), h, H, sc)] for d in dets]
+    pos = ground_positions(dets, np.shape(ground)[-2:], enh_shape, model_scale(model))
     out = []
     for d, l in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac)):
         d = d.copy(); d['dchi2_ground'] = l
@@ -410,8 +419,8 @@ def calibrate_detection(model, # enhancer
         return np.zeros(S.shape[0:1] + T.shape[1:], bool) if not len(pairs) else \
             ((np.asarray(pairs)[:, 0, None, None] >= S) & (np.asarray(pairs)[:, 1, None, None] >= T)).any(0)
     def sources(dets, ground):  # per stamp: (S/N, survival level) of each source
-        lv = survival_levels(ground, [np.c_[to_ground(np.asarray(d['x'], float), n_g, n_e, sc), to_ground(np.asarray(d['y'], float), n_g, n_e, sc)]
-                                      for d in dets], psf_c, float(noise[b]), sys_frac) if confirm else [np.full(len(d), np.inf) for d in dets]
+        lv = survival_levels(ground, ground_positions(dets, n_g, n_e, sc), psf_c, float(noise[b]), sys_frac) if confirm \
+            else [np.full(len(d), np.inf) for d in dets]
         return [np.c_[snr_of(d), l] for d, l in zip(dets, lv)]
     rows = []
     # one detection pass (and one elimination) per (deblend_cont, threshold); the S/N and survival cuts only filter its sources
