@@ -9,30 +9,17 @@ On the validation simulations of `calibrate_detection` (isolated seed 12345, ble
 threshold (`tau_near` = `tau_far`) and for the best (D, tau_near, tau_far), and the isolated galaxies split at
 survival level ≥ 4 (pair separation in FWHMs, level). Offline: the ground-scale S/N cut stays at the shipped value.
 """
-import argparse, numpy as np, torch
-from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, survival_levels,
-                              model_scale, to_enhanced, ground_positions, ground_psf)
-from ganblend import photometry as ph
-from ganblend.enhance import load_enhancer
-from ganblend.core import get_survey, Image
+import argparse, numpy as np
+from ganblend.deblend import detect_enhanced, survival_levels, ground_positions
+from _validation import validation_set, add_args
 
 TAUS = (0, 2, 4, 6, 9, 12, 16, 20, 25, 30, 36, 50, 75, np.inf)
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--weights', default='hsc-i'); ap.add_argument('--n', type=int, default=600); ap.add_argument('--threads', type=int, default=2)
-    a = ap.parse_args(); torch.set_num_threads(a.threads)
-    m = load_enhancer(a.weights); sv = get_survey('hsc-i'); noise = sv.noise_sigma
-    iso, bl = simulate_isolated(a.n, seed=12345, progress=False), simulate_blends(a.n, seed=12346, progress=False)
-    rng = np.random.default_rng(12345)
-    gi, gb = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
-    ei, eb = enhance_stamps(gi, m, noise), enhance_stamps(gb, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
-    n_g, n_e, sc = gb.shape[-1], eb.shape[-1], model_scale(m)
-    psf = ph.fit_psf_gmm(ground_psf(Image(gb[0], sv.pixel_scale), 'hsc-i'))
-    xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
-    r = 0.3/(sv.pixel_scale/sc)
+    a = add_args(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+    v = validation_set(a.weights, a.n, a.threads)
+    m, noise, gi, gb, ei, eb, det, conf, psf, sc, xy, r = v.m, v.noise, v.gi, v.gb, v.ei, v.eb, v.det, v.conf, v.psf, v.sc, v.xy, v.r
+    n_g, n_e = gb.shape[-1], eb.shape[-1]
     def pairs(E, G, truth=None):  # per stamp: (separation / FWHM, level a, level b) of the pairs that count
         D = [detect_enhanced(x, noise, m, **det) for x in E]
         P = ground_positions(D, n_g, n_e, sc)

@@ -10,14 +10,10 @@ survival level on the ground pixels (`deblend.survival_levels`) and what the enh
 over the source's own peak; 1 = no dip). Prints, for each feature, the best recognized fraction at false_split <= 2%
 when a cut on that feature is added to the survival threshold, against the survival threshold alone.
 """
-import argparse, numpy as np, torch
+import argparse, numpy as np
 from scipy.ndimage import map_coordinates
-from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, survival_levels,
-                              model_scale, to_enhanced, ground_positions, ground_psf, enhanced_detection_image)
-from ganblend import photometry as ph
-from ganblend.enhance import load_enhancer
-from ganblend.core import get_survey, Image
+from ganblend.deblend import detect_enhanced, survival_levels, ground_positions, enhanced_detection_image
+from _validation import validation_set, add_args
 
 TAUS = (0, 2, 4, 6, 9, 12, 16, 20, 25, 30, 36, 50, 75, np.inf)
 FEATURES = ('a', 'b', 'npix', 'flux_frac', 'dist', 'saddle', 'snr_ground')
@@ -60,25 +56,15 @@ def rates(S, keep, truth):
     return float(np.mean(res))
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--weights', default='hsc-i'); ap.add_argument('--n', type=int, default=600); ap.add_argument('--threads', type=int, default=2)
+    ap = add_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     ap.add_argument('--out', default=None)
     ap.add_argument('--threshold', type=float, default=None, help='sep threshold instead of the shipped one')
     ap.add_argument('--deblend-cont', type=float, default=None, help="sep's deblending contrast instead of the shipped one")
     ap.add_argument('--min-snr-ground', type=float, default=None, help='ground-scale S/N cut instead of the shipped one')
-    a = ap.parse_args(); torch.set_num_threads(a.threads)
-    m = load_enhancer(a.weights); sv = get_survey('hsc-i'); noise = sv.noise_sigma
-    iso, bl = simulate_isolated(a.n, seed=12345, progress=False), simulate_blends(a.n, seed=12346, progress=False)
-    rng = np.random.default_rng(12345)
-    gi, gb = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
-    ei, eb = enhance_stamps(gi, m, noise), enhance_stamps(gb, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
+    a = ap.parse_args(); v = validation_set(a.weights, a.n, a.threads)
+    m, noise, gi, gb, ei, eb, det, conf, psf, sc, xy, r, bl = v.m, v.noise, v.gi, v.gb, v.ei, v.eb, v.det, v.conf, v.psf, v.sc, v.xy, v.r, v.bl
     for k in ('threshold', 'deblend_cont', 'min_snr_ground'):
         if getattr(a, k) is not None: det[k] = getattr(a, k)
-    n_g, n_e, sc = gb.shape[-1], eb.shape[-1], model_scale(m)
-    psf = ph.fit_psf_gmm(ground_psf(Image(gb[0], sv.pixel_scale), 'hsc-i'))
-    xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
-    r = 0.3/(sv.pixel_scale/sc)
     SI = features(ei, gi, m, det, conf['sys_frac'], noise, psf, sc)
     SB = features(eb, gb, m, det, conf['sys_frac'], noise, psf, sc, xy, r)
     if a.out:

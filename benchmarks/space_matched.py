@@ -77,10 +77,10 @@ def main():
           f"best at false_split <= {a.target:g}: threshold {t:g}, deblend_cont {dc:g}, filter {sm or 'sep default'}, recognized {rec_v:.3f} at {fs_v:.3f}")
     # the space detection given the enhanced images' ground-pixel confirmation (threshold 3, every contrast and filter)
     cgrid = []
-    for sm in tqdm(SMOOTH, desc='space + confirmation'):
-        for dc in CONTS:
-            for tau, rec, fs in confirmed(S, Si, G, Gi, _truth_xy(bl.truth, '_space'), r, fw, ss.noise_sigma, 3.0, dc, sm, psf_g, sg.noise_sigma, scale):
-                cgrid.append((rec.mean(), fs.mean(), 3.0, dc, sm, tau))
+    for sm_ in tqdm(SMOOTH, desc='space + confirmation'):
+        for dc_ in CONTS:
+            for tau, rec, fs in confirmed(S, Si, G, Gi, _truth_xy(bl.truth, '_space'), r, fw, ss.noise_sigma, 3.0, dc_, sm_, psf_g, sg.noise_sigma, scale):
+                cgrid.append((rec.mean(), fs.mean(), 3.0, dc_, sm_, tau))
     cbest = lambda lim: max((g for g in cgrid if g[1] <= lim), key=lambda g: (g[0], g[5]))
     print("space + ground-pixel confirmation, best recognized (deblend_cont, filter, min_dchi2) at false_split <= " +
           ', '.join(f"{lim:g}: {cbest(lim)[0]:.3f} ({cbest(lim)[3]:g}, {cbest(lim)[4] or '-'}, {cbest(lim)[5]:g})" for lim in LIMITS))

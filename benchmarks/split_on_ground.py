@@ -12,14 +12,11 @@ elongation) and m in (0.7, 1, 1.4). The split's strength is the smaller survival
 false_split for several `tau_split` and the best at false_split ≤ 2%, by separation. With `--control` the split
 directions and distances come from no image: 4 angles × 3 half-separations (1, 1.5, 2 ground pixels).
 """
-import argparse, numpy as np, torch
-from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, confirm_detections,
-                              survival_levels, model_scale, ground_positions, ground_psf)
+import argparse, numpy as np
+from ganblend.deblend import detect_enhanced, confirm_detections, survival_levels, ground_positions
 from ganblend import photometry as ph
 from ganblend.detect import match
-from ganblend.enhance import load_enhancer
-from ganblend.core import get_survey, Image
+from _validation import validation_set, add_args
 
 TAUS = (0.5, 1, 2, 3, 4, 6, 9, 12, 16, 20, 25, 30, 36, 50, 75, 100, 150, np.inf)
 BINS = (0, 0.3, 0.45, 0.6, 0.75, 0.9, 1.5)
@@ -63,21 +60,12 @@ def strongest_split(D, G, noise, psf, sc, n_e, sys_frac, control, frac=0.0):
     return lev, pos
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--weights', default='hsc-i'); ap.add_argument('--n', type=int, default=600); ap.add_argument('--threads', type=int, default=2)
+    ap = add_args(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     ap.add_argument('--control', action='store_true')
     ap.add_argument('--frac', type=float, default=0.0, help='split strength = survival level / (1 + (frac * S/N)^2), S/N of the split detection at the ground scale')
-    a = ap.parse_args(); torch.set_num_threads(a.threads)
-    m = load_enhancer(a.weights); sv = get_survey('hsc-i'); noise = sv.noise_sigma
-    iso, bl = simulate_isolated(a.n, seed=12345, progress=False), simulate_blends(a.n, seed=12346, progress=False)
-    rng = np.random.default_rng(12345)
-    gi, gb = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
-    ei, eb = enhance_stamps(gi, m, noise), enhance_stamps(gb, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
-    n_e, sc = eb.shape[-1], model_scale(m)
-    psf = ph.fit_psf_gmm(ground_psf(Image(gb[0], sv.pixel_scale), 'hsc-i'))
-    truth = np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1).astype(float)
-    r = 0.3/sv.pixel_scale; sep = np.asarray(bl.truth['separation'])
+    a = ap.parse_args(); v = validation_set(a.weights, a.n, a.threads)
+    m, noise, gi, gb, ei, eb, det, conf, psf, sc, bl = v.m, v.noise, v.gi, v.gb, v.ei, v.eb, v.det, v.conf, v.psf, v.sc, v.bl
+    n_e, truth, r, sep = eb.shape[-1], v.xy_g, 0.3/v.sv.pixel_scale, np.asarray(bl.truth['separation'])
     Di = confirm_detections([detect_enhanced(x, noise, m, **det) for x in ei], gi, ei.shape[-2:], m, psf, noise, **conf)
     Db = confirm_detections([detect_enhanced(x, noise, m, **det) for x in eb], gb, eb.shape[-2:], m, psf, noise, **conf)
     rec_of = lambda q, i: q is not None and len(match(q, truth[i], r)) == 2
