@@ -20,7 +20,7 @@ from ganblend.blends import simulate_blends, simulate_isolated
 from ganblend.detect import detect
 from ganblend.analysis import evaluate, score_blends, _truth_xy, gap_closed, SPACE_BAND, GROUND_BAND
 from ganblend.core import get_survey, HST_BANDS, Image
-from ganblend.deblend import survival_levels, to_ground, ground_psf, MIN_DCHI2S, SYS_FRAC
+from ganblend.deblend import survival_levels, ground_positions, ground_psf, MIN_DCHI2S, SYS_FRAC
 from ganblend import photometry as ph
 
 THRESHOLDS = (3, 5, 8, 12, 20)
@@ -28,23 +28,21 @@ CONTS = (0.005, 0.01, 0.02, 0.05, 0.3, 1.0)
 SMOOTH = (None, 1.5, 2.5, 4.0)  # sep's default 3×3 filter, or a Gaussian matched filter of this many space-PSF FWHMs
 LIMITS = (0.02, 0.025, 0.03, 0.05, 0.1)
 
-def rates(S, Si, xy, r, fw, noise, t, dc, sm=None):
-    kw = {} if sm is None else dict(sep_filter='psf')  # sm: Gaussian matched filter of sm × the PSF FWHM
-    det = lambda x: detect(np.asarray(x, np.float32), noise, fw*(sm or 1), threshold=t, deblend_cont=dc, **kw)
-    rec = np.asarray(score_blends([det(x) for x in S], xy, r)['recognized'], bool)
-    fs = np.array([len(det(x)) >= 2 for x in Si])
-    return rec, fs
-
 def space_dets(S, fw, noise, t, dc, sm):
+    "sep on each space stamp; `sm`: None for sep's 3×3 filter, else a Gaussian matched filter of `sm` × the PSF FWHM."
     kw = {} if sm is None else dict(sep_filter='psf')
     return [detect(np.asarray(x, np.float32), noise, fw*(sm or 1), threshold=t, deblend_cont=dc, **kw) for x in S]
+
+def rates(S, Si, xy, r, fw, noise, t, dc, sm=None):
+    "(recognized flags of the blends, split flags of the isolated galaxies) of sep alone."
+    rec = np.asarray(score_blends(space_dets(S, fw, noise, t, dc, sm), xy, r)['recognized'], bool)
+    return rec, np.array([len(d) >= 2 for d in space_dets(Si, fw, noise, t, dc, sm)])
 
 def confirmed(S, Si, G, Gi, xy, r, fw, noise, t, dc, sm, psf, noise_g, scale):
     "Per `min_dchi2` of `MIN_DCHI2S`: (recognized flags, split flags) of space detections confirmed on the ground pixels."
     out = []
     Ds, Dis = space_dets(S, fw, noise, t, dc, sm), space_dets(Si, fw, noise, t, dc, sm)
-    pos = lambda D, n_g, n_s: [np.c_[to_ground(np.asarray(d['x'], float), n_g, n_s, scale), to_ground(np.asarray(d['y'], float), n_g, n_s, scale)] for d in D]
-    L, Li = (survival_levels(g, pos(D, g.shape[-1], s.shape[-1]), psf, noise_g, SYS_FRAC) for g, s, D in ((G, S, Ds), (Gi, Si, Dis)))
+    L, Li = (survival_levels(g, ground_positions(D, g.shape[-1], s.shape[-1], scale), psf, noise_g, SYS_FRAC) for g, s, D in ((G, S, Ds), (Gi, Si, Dis)))
     for tau in MIN_DCHI2S:
         rec = np.asarray(score_blends([d[l >= tau] for d, l in zip(Ds, L)], xy, r)['recognized'], bool)
         out.append((tau, rec, np.array([np.sum(l >= tau) >= 2 for l in Li])))
