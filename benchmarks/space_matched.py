@@ -2,9 +2,12 @@
 
     python benchmarks/space_matched.py [--n 2000] [--seed 0] [--target 0.02] [--n-workers 2]
 
-`ganblend-evaluate` detects on the space image with sep's defaults (threshold 3, deblend_cont 0.005), which split
-~10% of isolated galaxies (their star-forming knots), while the enhanced images' detection is calibrated to split at
-most 2% of them. This script calibrates sep on the space images the same way — the (threshold, deblend_cont) that
+`ganblend-evaluate` reports the sep + confirmation reference as its `space_matched` row (`analysis.calibrate_space`,
+calibrated once on 1,200 + 1,200 validation galaxies and shipped in `weights/hst-f775w.detection.json`); this script
+explores a wider grid, sep alone included, on its own validation draw. `ganblend-evaluate`'s `space` row detects on
+the space image with sep's defaults (threshold 3, deblend_cont 0.005), which split ~10% of isolated galaxies (their
+star-forming knots), while the enhanced images' detection is calibrated to split at most 2% of them. This script
+calibrates sep on the space images the same way — the (threshold, deblend_cont) that
 recognizes most validation blends at false_split <= `--target` (isolated seed 12345, blends seed 12346, noise
 `default_rng(12345)`, 600 each; never used in `ganblend-evaluate`), over thresholds, deblending contrasts and
 detection filters (sep's default 3×3 kernel, or a Gaussian matched filter 1.5, 2.5 or 4 × the space PSF FWHM, which
@@ -17,10 +20,9 @@ setting of sep plus the enhanced images' ground-pixel confirmation (`deblend.sur
 import argparse, numpy as np
 from tqdm import tqdm
 from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.detect import detect
-from ganblend.analysis import evaluate, score_blends, _truth_xy, gap_closed, SPACE_BAND, GROUND_BAND
+from ganblend.analysis import evaluate, score_blends, _truth_xy, gap_closed, detect_space, _space_levels, SPACE_BAND, GROUND_BAND
 from ganblend.core import get_survey, HST_BANDS, Image
-from ganblend.deblend import survival_levels, ground_positions, ground_psf, MIN_DCHI2S, SYS_FRAC
+from ganblend.deblend import ground_psf, MIN_DCHI2S, SYS_FRAC
 from ganblend import photometry as ph
 
 THRESHOLDS = (3, 5, 8, 12, 20)
@@ -28,21 +30,20 @@ CONTS = (0.005, 0.01, 0.02, 0.05, 0.3, 1.0)
 SMOOTH = (None, 1.5, 2.5, 4.0)  # sep's default 3×3 filter, or a Gaussian matched filter of this many space-PSF FWHMs
 LIMITS = (0.02, 0.025, 0.03, 0.05, 0.1)
 
-def space_dets(S, fw, noise, t, dc, sm):
-    "sep on each space stamp; `sm`: None for sep's 3×3 filter, else a Gaussian matched filter of `sm` × the PSF FWHM."
-    kw = {} if sm is None else dict(sep_filter='psf')
-    return [detect(np.asarray(x, np.float32), noise, fw*(sm or 1), threshold=t, deblend_cont=dc, **kw) for x in S]
+def space_dets(S, t, dc, sm):
+    "sep on each space stamp (`analysis.detect_space`); `sm`: None for sep's 3×3 filter, else a Gaussian matched filter of `sm` × the PSF FWHM."
+    return detect_space(S, None, dict(threshold=t, deblend_cont=dc, smooth=sm))
 
-def rates(S, Si, xy, r, fw, noise, t, dc, sm=None):
+def rates(S, Si, xy, r, t, dc, sm=None):
     "(recognized flags of the blends, split flags of the isolated galaxies) of sep alone."
-    rec = np.asarray(score_blends(space_dets(S, fw, noise, t, dc, sm), xy, r)['recognized'], bool)
-    return rec, np.array([len(d) >= 2 for d in space_dets(Si, fw, noise, t, dc, sm)])
+    rec = np.asarray(score_blends(space_dets(S, t, dc, sm), xy, r)['recognized'], bool)
+    return rec, np.array([len(d) >= 2 for d in space_dets(Si, t, dc, sm)])
 
-def confirmed(S, Si, G, Gi, xy, r, fw, noise, t, dc, sm, psf, noise_g, scale):
+def confirmed(S, Si, G, Gi, xy, r, t, dc, sm, psf):
     "Per `min_dchi2` of `MIN_DCHI2S`: (recognized flags, split flags) of space detections confirmed on the ground pixels."
     out = []
-    Ds, Dis = space_dets(S, fw, noise, t, dc, sm), space_dets(Si, fw, noise, t, dc, sm)
-    L, Li = (survival_levels(g, ground_positions(D, g.shape[-1], s.shape[-1], scale), psf, noise_g, SYS_FRAC) for g, s, D in ((G, S, Ds), (Gi, Si, Dis)))
+    Ds, Dis = space_dets(S, t, dc, sm), space_dets(Si, t, dc, sm)
+    L, Li = (_space_levels(D, s, g, psf, SYS_FRAC) for g, s, D in ((G, S, Ds), (Gi, Si, Dis)))
     for tau in MIN_DCHI2S:
         rec = np.asarray(score_blends([d[l >= tau] for d, l in zip(Ds, L)], xy, r)['recognized'], bool)
         out.append((tau, rec, np.array([np.sum(l >= tau) >= 2 for l in Li])))
@@ -54,20 +55,20 @@ def main():
     ap.add_argument('--target', type=float, default=0.02); ap.add_argument('--n-val', type=int, default=600)
     ap.add_argument('--n-workers', type=int, default=2)
     a = ap.parse_args()
-    ss = get_survey(SPACE_BAND); fw, r = ss.psf_fwhm/ss.pixel_scale, 0.3/ss.pixel_scale
+    ss = get_survey(SPACE_BAND); r = 0.3/ss.pixel_scale
     kw = dict(space_bands=(SPACE_BAND,), ground_bands=(GROUND_BAND,), progress=False, n_workers=a.n_workers)
     iso, bl = simulate_isolated(a.n_val, seed=12345, **kw), simulate_blends(a.n_val, seed=12346, **kw)
     rng = np.random.default_rng(12345)
     Si, S = iso.noisy_space(rng)[:, 0], bl.noisy_space(rng)[:, 0]
     rng = np.random.default_rng(12345)
     Gi, G = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
-    sg = get_survey(GROUND_BAND); scale = sg.pixel_scale/ss.pixel_scale
+    sg = get_survey(GROUND_BAND)
     psf_g = ph.fit_psf_gmm(ground_psf(Image(G[0], sg.pixel_scale), GROUND_BAND))
     grid = []
     for sm in tqdm(SMOOTH, desc='space grid'):
         for t in THRESHOLDS:
             for dc in CONTS:
-                rec, fs = rates(S, Si, _truth_xy(bl.truth, '_space'), r, fw, ss.noise_sigma, t, dc, sm)
+                rec, fs = rates(S, Si, _truth_xy(bl.truth, '_space'), r, t, dc, sm)
                 grid.append((rec.mean(), fs.mean(), t, dc, sm))
     best = lambda lim: max((g for g in grid if g[1] <= lim), key=lambda g: (g[0], g[2]))
     rec_v, fs_v, t, dc, sm = best(a.target)
@@ -77,7 +78,7 @@ def main():
     cgrid = []
     for sm_ in tqdm(SMOOTH, desc='space + confirmation'):
         for dc_ in CONTS:
-            for tau, rec, fs in confirmed(S, Si, G, Gi, _truth_xy(bl.truth, '_space'), r, fw, ss.noise_sigma, 3.0, dc_, sm_, psf_g, sg.noise_sigma, scale):
+            for tau, rec, fs in confirmed(S, Si, G, Gi, _truth_xy(bl.truth, '_space'), r, 3.0, dc_, sm_, psf_g):
                 cgrid.append((rec.mean(), fs.mean(), 3.0, dc_, sm_, tau))
     cbest = lambda lim: max((g for g in cgrid if g[1] <= lim), key=lambda g: (g[0], g[5]))
     print("space + ground-pixel confirmation, best recognized (deblend_cont, filter, min_dchi2) at false_split <= " +
@@ -93,11 +94,11 @@ def main():
     G, S = bs.noisy_ground(rng), bs.noisy_space(rng)
     Gi, Si = isb.noisy_ground(rng), isb.noisy_space(rng)
     si, gi = list(HST_BANDS).index(SPACE_BAND), gb.index(GROUND_BAND)
-    rec_d, fs_d = rates(S[:, si], Si[:, si], _truth_xy(bs.truth, '_space'), r, fw, ss.noise_sigma, 3.0, 0.005)
-    rec_c, fs_c = rates(S[:, si], Si[:, si], _truth_xy(bs.truth, '_space'), r, fw, ss.noise_sigma, t, dc, sm)
+    rec_d, fs_d = rates(S[:, si], Si[:, si], _truth_xy(bs.truth, '_space'), r, 3.0, 0.005)
+    rec_c, fs_c = rates(S[:, si], Si[:, si], _truth_xy(bs.truth, '_space'), r, t, dc, sm)
     _, dcc, smc, tauc = cbest(a.target)[2:]
-    rec_f, fs_f = next((rec, fs) for tau, rec, fs in confirmed(S[:, si], Si[:, si], G[:, gi], Gi[:, gi], _truth_xy(bs.truth, '_space'), r, fw,
-                                                          ss.noise_sigma, 3.0, dcc, smc, psf_g, sg.noise_sigma, scale) if tau == tauc)
+    rec_f, fs_f = next((rec, fs) for tau, rec, fs in confirmed(S[:, si], Si[:, si], G[:, gi], Gi[:, gi], _truth_xy(bs.truth, '_space'), r,
+                                                          3.0, dcc, smc, psf_g) if tau == tauc)
     per, isot = ev.per_blend, ev.isolated
     assert abs(rec_d.mean() - np.mean(per['rec_space'])) < 1e-9, "space images differ from evaluate's"
     rg = float(np.mean(per['rec_ground']))

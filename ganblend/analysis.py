@@ -24,13 +24,16 @@ from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
 from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_positions,
-                              ground_psf, model_name, to_enhanced, model_scale)
+                              ground_psf, model_name, to_enhanced, model_scale, survival_levels,
+                              MIN_DCHI2S, SYS_FRAC, CONFIRM_LINK, _cache_get, _cache_put)
 
 # %% auto #0
-__all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL', 'EVAL_TABLES',
-           'EVAL_FIGURES', 'detect_stamps', 'score_blends', 'gap_closed', 'bootstrap_rates', 'binned_rates', 'fit_at',
-           'flux_stats', 'Evaluation', 'evaluate', 'plot_recognized', 'plot_flux_errors', 'plot_examples',
-           'summary_table', 'write_evaluation', 'evaluate_cli']
+__all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL',
+           'SPACE_MATCHED_FILE', 'SPACE_FILTERS', 'EVAL_TABLES', 'EVAL_FIGURES', 'detect_stamps', 'score_blends',
+           'gap_closed', 'bootstrap_rates', 'binned_rates', 'fit_at', 'flux_stats', 'Evaluation', 'detect_space',
+           'calibrate_space', 'space_detection_settings', 'store_space_detection', 'evaluate', 'plot_recognized',
+           'plot_operating_points', 'plot_flux_errors', 'plot_examples', 'summary_table', 'write_evaluation',
+           'evaluate_cli']
 
 # %% ../nbs/08_analysis.ipynb #f78e8824
 REFERENCE = {'space': 0.70, 'ground': 0.07, 'enhanced': 0.47, 'enhanced_multi': 0.61}
@@ -84,26 +87,31 @@ def gap_closed(rec_enh, rec_ground, rec_space):
 
 def bootstrap_rates(flags:dict, # image type -> (n,) bool array (same blends)
                     n_boot:int=200, seed:int=0)->dict:
-    "Fraction and 16/84% bootstrap interval per image type, plus `gap_closed` for each type starting with 'enhanced'."
+    "Fraction and 16/84% bootstrap interval per image type, plus `gap_closed` (and, with 'space_matched', `gap_closed_matched`) for each type starting with 'enhanced'."
     rng = np.random.default_rng(seed)
     kinds = list(flags); f = np.stack([np.asarray(flags[k], float) for k in kinds])
     n = f.shape[1]; out = {}
     if n == 0:
         for k in kinds: out[k] = (np.nan, np.nan, np.nan)
         for k in kinds:
-            if k.startswith('enhanced'): out[f'gap_closed_{k}'] = (np.nan, np.nan, np.nan)
+            if k.startswith('enhanced'):
+                for ref in ('space', 'space_matched'):
+                    if ref in flags: out[_gap_key(ref, k)] = (np.nan, np.nan, np.nan)
         return out
     boot = f[:, rng.integers(0, n, (n_boot, n))].mean(-1)  # (kinds, n_boot)
     est = f.mean(1)
     for i, k in enumerate(kinds): out[k] = (est[i], *np.percentile(boot[i], [16, 84]))
-    if 'space' in flags and 'ground' in flags:
-        s, g = kinds.index('space'), kinds.index('ground')
+    for ref in ('space', 'space_matched'):
+        if ref not in flags or 'ground' not in flags: continue
+        s, g = kinds.index(ref), kinds.index('ground')
         for i, k in enumerate(kinds):
             if not k.startswith('enhanced'): continue
             gb = gap_closed(boot[i], boot[g], boot[s])
             lo, hi = np.nanpercentile(gb, [16, 84]) if np.isfinite(gb).any() else (np.nan, np.nan)
-            out[f'gap_closed_{k}'] = (float(gap_closed(est[i], est[g], est[s])), lo, hi)
+            out[_gap_key(ref, k)] = (float(gap_closed(est[i], est[g], est[s])), lo, hi)
     return out
+
+def _gap_key(ref, kind): return f"gap_closed_{'matched_' if ref == 'space_matched' else ''}{kind}"
 
 def binned_rates(per_blend:Table, # one row per blend: the axis column and `rec_<kind>` flags
                  axis:str, # truth column to bin
@@ -193,6 +201,125 @@ def _matched_flux(fluxes, match):
             if jj >= 0 and jj < len(f): out[i, j] = f[jj]
     return out
 
+# %% ../nbs/08_analysis.ipynb #a7c3e1d1
+SPACE_MATCHED_FILE = _enh.WEIGHTS_DIR/f'{SPACE_BAND}.detection.json'  # the calibrated settings shipped with the package
+SPACE_FILTERS = (None, 1.5, 2.5, 4.0)  # detection filters tried: sep's 3×3 kernel (None), or a Gaussian of this many space-PSF FWHMs
+
+def detect_space(space:np.ndarray, # (N, h, w) noisy space stamps (`SPACE_BAND`)
+                 ground:np.ndarray|None, # (N, h', w') noisy ground stamps of the same scenes (`GROUND_BAND`), for the confirmation
+                 settings:dict, # `threshold`, `deblend_cont`, `smooth` and, to confirm, `min_dchi2` (`sys_frac`)
+                 psf=None, # PSFMixture of the ground stamps (default: the survey's, fitted here)
+                 levels:list|None=None, # survival levels already computed for these detections (internal)
+                 progress:bool=False, desc:str='space')->list:
+    "sep on each space stamp with `settings`; with `min_dchi2`, only the detections the ground pixels need (column `dchi2_ground`)."
+    dets = _space_sep(space, settings, progress, desc)
+    if settings.get('min_dchi2') is None: return dets
+    if levels is None: levels = _space_levels(dets, space, ground, psf, settings.get('sys_frac', SYS_FRAC))
+    out = []
+    for d, l in zip(dets, levels):
+        d = d.copy(); d['dchi2_ground'] = l; out.append(d[l >= settings['min_dchi2']])
+    return out
+
+def _space_sep(space, settings, progress=False, desc='space'):
+    ss = get_survey(SPACE_BAND); fw, sm = ss.psf_fwhm/ss.pixel_scale, settings.get('smooth')
+    kw = dict(threshold=float(settings['threshold']), deblend_cont=float(settings['deblend_cont']), **({'sep_filter': 'psf'} if sm else {}))
+    return [_det.detect(np.asarray(x, np.float32), ss.noise_sigma, fw*(sm or 1), **kw)
+            for x in tqdm(space, disable=not progress, desc=desc, leave=False)]
+
+def _space_levels(dets, space, ground, psf, sys_frac):
+    "Survival levels on the ground pixels of detections made on the space stamps."
+    if ground is None: raise ConfigError("detect_space: confirming on the ground pixels (min_dchi2) needs the ground stamps")
+    sg, ss = get_survey(GROUND_BAND), get_survey(SPACE_BAND)
+    if psf is None: psf = _phot.fit_psf_gmm(ground_psf(core.Image(np.asarray(ground[0], float), sg.pixel_scale), GROUND_BAND))
+    pos = ground_positions(dets, np.shape(ground)[-2:], np.shape(space)[-2:], sg.pixel_scale/ss.pixel_scale)
+    return survival_levels(ground, pos, psf, sg.noise_sigma, sys_frac)
+
+_CAL = {}
+
+def _space_init(data, threads=True):
+    "Hold the validation stamps of `calibrate_space` for `_space_combo` (in each worker process)."
+    _CAL.clear(); _CAL.update(data)
+    if threads:
+        import torch; torch.set_num_threads(1)
+
+def _space_combo(combo):
+    "Rows (one per survival level) of one (smooth, deblend_cont, threshold) setting on the stamps held by `_space_init`."
+    sm, dc, t = combo; c = _CAL
+    st = dict(threshold=float(t), deblend_cont=float(dc), smooth=sm)
+    d_bl, d_iso = _space_sep(c['S'], st), _space_sep(c['Si'], st)
+    if c['confirm']:
+        l_bl, l_iso = (_space_levels(d, s, g, c['psf'], c['sys_frac']) for d, s, g in ((d_bl, c['S'], c['G']), (d_iso, c['Si'], c['Gi'])))
+    rows = []
+    for tau in c['taus']:
+        keep = (lambda ds, ls: [d[l >= tau] for d, l in zip(ds, ls)]) if c['confirm'] else (lambda ds, ls: ds)
+        rec = np.mean(score_blends(keep(d_bl, l_bl if c['confirm'] else None), c['xy'], c['r'])['recognized'])
+        fs = np.mean([len(d) >= 2 for d in keep(d_iso, l_iso if c['confirm'] else None)])
+        rows.append(dict(threshold=float(t), deblend_cont=float(dc), smooth=np.nan if sm is None else float(sm),
+                         min_dchi2=np.nan if tau is None else tau, false_split=float(fs), recognized=float(rec)))
+    return rows
+
+def calibrate_space(target:float=0.02, # largest acceptable false-split rate on the validation galaxies
+                    n:int=1200, # isolated galaxies and blends simulated (those of `deblend.calibrate_detection`)
+                    seed:int=12345, # validation seed (isolated galaxies `seed`, blends `seed`+1, ground noise `seed`)
+                    thresholds=(3.0, 5.0), # sep thresholds tried (units of the noise; the confirmation does the rest)
+                    deblend_conts=(0.0003, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.3, 1.0), # sep deblending contrasts tried
+                    smooth=SPACE_FILTERS, # detection filters tried (see `SPACE_FILTERS`)
+                    confirm:bool=True, # confirm on the ground pixels, trying `min_dchi2s`
+                    min_dchi2s=MIN_DCHI2S, # survival levels tried (cheap: one elimination per detection pass)
+                    sys_frac:float=SYS_FRAC, # fractional model error of the confirmation χ²
+                    grid:bool=False, # also return the Table of every setting tried
+                    n_workers:int=0, # processes over the settings (0: serial, in this process)
+                    progress:bool=False)->dict:
+    "Space-image detection settings recognizing most validation blends at false_split ≤ `target` (cached)."
+    taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
+    key = (f"space:{SPACE_BAND}|{GROUND_BAND}|{target}|{n}|{seed}|{tuple(thresholds)}|{tuple(deblend_conts)}|{tuple(smooth)}|{taus}|"
+           f"{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
+    if not grid and (d := _cache_get(key)) is not None: return dict(d)
+    kw = dict(space_bands=(SPACE_BAND,), ground_bands=(GROUND_BAND,), progress=progress)
+    iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
+    rng = np.random.default_rng(seed)  # the ground noise of `calibrate_detection`
+    Gi, G = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
+    rng = np.random.default_rng([seed, 1])  # the space noise, an independent stream
+    Si, S = iso.noisy_space(rng)[:, 0], bl.noisy_space(rng)[:, 0]
+    ss = get_survey(SPACE_BAND); xy, r = _truth_xy(bl.truth, '_space'), 0.3/ss.pixel_scale
+    psf = _phot.fit_psf_gmm(ground_psf(core.Image(G[0], get_survey(GROUND_BAND).pixel_scale), GROUND_BAND)) if confirm else None
+    combos = [(sm, dc, t) for sm in smooth for dc in deblend_conts for t in thresholds]
+    data = dict(S=S, Si=Si, G=G, Gi=Gi, psf=psf, xy=xy, r=r, taus=taus, confirm=confirm, sys_frac=sys_frac)
+    if n_workers > 0:  # the stamps reach the workers once, by fork where the platform has it
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        ctx = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else 'spawn')
+        with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_space_init, initargs=(data,)) as ex:
+            res = list(tqdm(ex.map(_space_combo, combos), total=len(combos), disable=not progress, desc='calibrate space', leave=False))
+    else:
+        _space_init(data, threads=False)
+        res = [_space_combo(cb) for cb in tqdm(combos, disable=not progress, desc='calibrate space', leave=False)]
+    rows = [row for rr in res for row in rr]
+    ok = [row for row in rows if row['false_split'] <= target]
+    if not ok: raise InputError(f"space detection: no setting keeps false_split <= {target}; try higher thresholds")
+    # most blends recognized; on a tie the most conservative setting
+    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_dchi2']), -row['deblend_cont']))
+    d = dict(threshold=best['threshold'], deblend_cont=best['deblend_cont'], smooth=None if np.isnan(best['smooth']) else best['smooth'])
+    if confirm: d.update(min_dchi2=best['min_dchi2'], sys_frac=float(sys_frac))
+    d.update(false_split=best['false_split'], recognized=best['recognized'], target=float(target), n=int(n), seed=int(seed))
+    _cache_put(key, d)
+    return (dict(d), Table(rows=rows)) if grid else dict(d)
+
+def space_detection_settings(progress:bool=False)->dict:
+    "The shipped space-reference settings (`SPACE_MATCHED_FILE`), else those of `calibrate_space()` (cached)."
+    if SPACE_MATCHED_FILE.exists(): return json.loads(SPACE_MATCHED_FILE.read_text())['sep']
+    return calibrate_space(progress=progress)
+
+def store_space_detection(path=SPACE_MATCHED_FILE, # JSON file written (atomically)
+                          progress:bool=True, **kw # passed to `calibrate_space`
+                         )->dict:
+    "Calibrate the space reference (`calibrate_space`) and store its settings in `path`."
+    d = calibrate_space(progress=progress, **kw)
+    info = dict(sep=d, band=SPACE_BAND, confirm_band=GROUND_BAND, ganblend=ganblend.__version__,
+                made_by=f"ganblend.analysis.store_space_detection({', '.join(f'{k}={v!r}' for k, v in kw.items())})")
+    with core.atomic_output(Path(path), overwrite=True) as tmp: Path(tmp).write_text(json.dumps(info, indent=1))
+    return d
+
 # %% ../nbs/08_analysis.ipynb #56c537d0
 def evaluate(n_blends:int=500, # blends simulated
              seed:int=0, # simulation seed; noise uses seed+1, isolated galaxies seed+2
@@ -201,6 +328,7 @@ def evaluate(n_blends:int=500, # blends simulated
              model=None, # single-band enhancer (default: shipped 'hsc-i')
              model_multi=None, # multi-band enhancer (default: shipped `MULTI_MODEL`, when it exists)
              method:str='sep', # detection method for every image type
+             space_matched:bool=True, # also the space reference held to the enhanced images' false-split rate (`space_detection_settings`; sep only)
              max_dist:float=0.3, # matching radius (arcsec)
              profile:str='exp', # galaxy profile of the photometry
              refine:bool=True, # photometry refines positions and shapes
@@ -225,19 +353,23 @@ def evaluate(n_blends:int=500, # blends simulated
     rng = np.random.default_rng(seed + 1)
     G, S = bs.noisy_ground(rng), bs.noisy_space(rng)
     Gi, Si = iso.noisy_ground(rng), iso.noisy_space(rng)
-    n_g, n_s = G.shape[-1], S.shape[-1]
+    n_g = G.shape[-1]
     sep = np.asarray(bs.truth['separation'])
     ex_idx = np.r_[np.flatnonzero((sep > 0.4) & (sep < 1.2)), np.flatnonzero(~((sep > 0.4) & (sep < 1.2)))][:n_examples]
-    kinds = ['space', 'ground'] + (['enhanced'] if model is not None else []) + (['enhanced_multi'] if model_multi is not None else [])
+    space_matched = space_matched and method == 'sep'
+    kinds = ['space'] + (['space_matched'] if space_matched else []) + ['ground'] + (['enhanced'] if model is not None else []) + (['enhanced_multi'] if model_multi is not None else [])
 
     # detection on every image type, for blends and isolated galaxies
     dets, dets_iso, enh_img = {}, {}, {}
     fw_s, fw_g = ss.psf_fwhm/ss.pixel_scale, sg.psf_fwhm/sg.pixel_scale
+    psf_g = _phot.fit_psf_gmm(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # the confirmation's and the photometry's
+    thresholds = {'space_matched': space_detection_settings(progress)} if space_matched else {}
     for name, imgs, store in (('blends', (S, G), dets), ('isolated', (Si, Gi), dets_iso)):
         store['space'] = detect_stamps(imgs[0][:, si], ss.noise_sigma, fw_s, method, progress=progress, desc=f'space {name}')
+        if space_matched:
+            store['space_matched'] = detect_space(imgs[0][:, si], imgs[1][:, gi], thresholds['space_matched'], psf_g, progress=progress,
+                                                  desc=f'space (matched) {name}')
         store['ground'] = detect_stamps(imgs[1][:, gi], sg.noise_sigma, fw_g, method, progress=progress, desc=f'ground {name}')
-    thresholds = {}
-    psf_g = _phot.fit_psf_gmm(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # the confirmation's and the photometry's
     for kind, m, multi in (('enhanced', model, False), ('enhanced_multi', model_multi, True)):
         if m is None: continue
         thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress, confirm=True)
@@ -262,7 +394,7 @@ def evaluate(n_blends:int=500, # blends simulated
         if c in per.colnames: v = np.asarray(per[c], float); per[c] = np.where(v < 1, 1/v, v)
     scores = {}
     for k in kinds:
-        if k == 'space': xy, pix = xy_s, ss.pixel_scale
+        if k.startswith('space'): xy, pix = xy_s, ss.pixel_scale
         elif k == 'ground': xy, pix = xy_g, sg.pixel_scale
         else:
             sc = model_scale(model if k == 'enhanced' else model_multi)
@@ -325,29 +457,31 @@ def _summary(per, isot, kinds, n_boot, seed, thresholds):
     fs = bootstrap_rates({k: np.asarray(isot[f'ndet_{k}']) >= 2 for k in kinds}, n_boot, seed + 2)
     rows = []
     for k in kinds:
-        gc = rec.get(f'gap_closed_{k}', (np.nan,)*3)
+        gc, gm = rec.get(f'gap_closed_{k}', (np.nan,)*3), rec.get(f'gap_closed_matched_{k}', (np.nan,)*3)
         rows.append(dict(image=k, recognized=rec[k][0], recognized_lo=rec[k][1], recognized_hi=rec[k][2],
                          exactly_two=two[k][0], gap_closed=gc[0], gap_closed_lo=gc[1], gap_closed_hi=gc[2],
+                         gap_closed_matched=gm[0], gap_closed_matched_lo=gm[1], gap_closed_matched_hi=gm[2],
                          false_split=fs[k][0], false_split_lo=fs[k][1], false_split_hi=fs[k][2],
                          threshold=thresholds.get(k, {}).get('threshold', np.nan),
                          deblend_cont=thresholds.get(k, {}).get('deblend_cont', np.nan), reference=REFERENCE.get(k, np.nan), floor=FLOORS.get(k, np.nan)))
     return Table(rows=rows)
 
 # %% ../nbs/08_analysis.ipynb #7e0c78be
-_COLORS = {'space': 'C0', 'ground': 'C3', 'enhanced': 'C2', 'enhanced_multi': 'C4'}
+_COLORS = {'space': 'C0', 'space_matched': 'C9', 'ground': 'C3', 'enhanced': 'C2', 'enhanced_multi': 'C4'}
 
 def plot_recognized(ev:Evaluation, gap:bool=False, axes:list|None=None, dpi:int=72):
-    "Recognized fraction (or `gap_closed` with `gap=True`) vs each axis, with bootstrap error bars."
+    "Recognized fraction (or `gap_closed` with `gap=True`, dashed: `gap_closed_matched`) vs each axis, with bootstrap error bars."
     axes = [a for a in (axes or AXES) if a in set(ev.curves['axis'])]
     fig, axs = plt.subplots(1, len(axes), figsize=(3.2*len(axes), 3.0), dpi=dpi, sharey=True, squeeze=False)
     for ax, a in zip(axs[0], axes):
         c = ev.curves[ev.curves['axis'] == a]; x = (np.asarray(c['lo']) + np.asarray(c['hi']))/2
-        for k in ev.kinds:
-            col = f'gap_closed_{k}' if gap else k
+        lines = [(f'gap_closed_{k}', k, '-', k) for k in ev.kinds] + [(f'gap_closed_matched_{k}', k, '--', f'{k} (space matched)')
+                 for k in ev.kinds] if gap else [(k, k, '--' if k == 'space_matched' else '-', k) for k in ev.kinds]
+        for col, k, ls, label in lines:
             if col not in c.colnames: continue
             y = np.asarray(c[col], float); lo, hi = np.asarray(c[f'{col}_lo'], float), np.asarray(c[f'{col}_hi'], float)
             ax.errorbar(x, y, yerr=[np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)], marker='o', ms=3, capsize=2,
-                        color=_COLORS.get(k), label=k)
+                        color=_COLORS.get(k), ls=ls, label=label)
         if a in ('flux_ratio', 'size_ratio'):
             ax.set_xscale('log'); ax.set_xticks([1, 2, 5, 10, 20] if a == 'flux_ratio' else [1, 1.5, 2, 3, 5, 10])
             ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter()); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
@@ -356,6 +490,22 @@ def plot_recognized(ev:Evaluation, gap:bool=False, axes:list|None=None, dpi:int=
     axs[0, 0].set_ylabel('gap closed' if gap else 'recognized fraction')
     if not gap: axs[0, 0].set_ylim(-0.02, 1.02)
     axs[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+def plot_operating_points(ev:Evaluation, dpi:int=72):
+    "Recognized fraction of the blends against the false-split rate of the isolated galaxies, per image type (16-84% bootstrap bars)."
+    fig, ax = plt.subplots(figsize=(4.6, 3.4), dpi=dpi)
+    for r in ev.summary:
+        k = r['image']; x, y = r['false_split'], r['recognized']
+        ax.errorbar([x], [y], xerr=[[max(x - r['false_split_lo'], 0)], [max(r['false_split_hi'] - x, 0)]],
+                    yerr=[[max(y - r['recognized_lo'], 0)], [max(r['recognized_hi'] - y, 0)]], marker='s' if k.startswith('space') else 'o',
+                    mfc='none' if k == 'space_matched' else None, color=_COLORS.get(k), capsize=2, ls='none', label=k)
+    ax.axvline(TARGETS['false_split'], color='k', lw=.5, ls=':')
+    ax.text(TARGETS['false_split'], 0.02, ' false-split target', fontsize=7, rotation=90, va='bottom')
+    ax.set_xlabel('false_split (isolated galaxies split in two or more)'); ax.set_ylabel('recognized fraction (blends)')
+    ax.set_xlim(0, max(0.12, float(np.nanmax(ev.summary['false_split_hi']))*1.1)); ax.set_ylim(0, 1); ax.grid(alpha=.3)
+    ax.legend(fontsize=7, loc='upper left')
     fig.tight_layout()
     return fig
 
@@ -400,10 +550,10 @@ def summary_table(ev:Evaluation)->Table:
     s = ev.summary.copy()
     for c in s.colnames:
         if s[c].dtype.kind == 'f' and c != 'deblend_cont': s[c] = np.round(s[c], 3)
-    return s['image', 'recognized', 'recognized_lo', 'recognized_hi', 'exactly_two', 'gap_closed', 'false_split', 'threshold', 'deblend_cont', 'reference', 'floor']
+    return s['image', 'recognized', 'recognized_lo', 'recognized_hi', 'exactly_two', 'gap_closed', 'gap_closed_matched', 'false_split', 'threshold', 'deblend_cont', 'reference', 'floor']
 
 EVAL_TABLES = ('summary', 'per_blend', 'isolated', 'curves', 'flux')
-EVAL_FIGURES = ('recognized', 'gap_closed', 'flux_errors', 'examples')
+EVAL_FIGURES = ('recognized', 'gap_closed', 'operating_points', 'flux_errors', 'examples')
 
 def _check_outputs(out, overwrite):
     "Refuse before any work when an output of `write_evaluation` exists in `out`."
@@ -424,6 +574,7 @@ def write_evaluation(ev:Evaluation, # result of `evaluate`
         with core.atomic_output(out/f'{name}.ecsv', overwrite) as tmp: t.write(tmp, format='ascii.ecsv', overwrite=True)
         paths.append(out/f'{name}.ecsv')
     for name, fn in (('recognized', lambda: plot_recognized(ev)), ('gap_closed', lambda: plot_recognized(ev, gap=True)),
+                     ('operating_points', lambda: plot_operating_points(ev)),
                      ('flux_errors', lambda: plot_flux_errors(ev)), ('examples', lambda: plot_examples(ev))):
         fig = fn()
         with core.atomic_output(out/f'{name}.png', overwrite) as tmp: fig.savefig(tmp, format='png')
