@@ -209,12 +209,11 @@ def detect_space(space:np.ndarray, # (N, h, w) noisy space stamps (`SPACE_BAND`)
                  ground:np.ndarray|None, # (N, h', w') noisy ground stamps of the same scenes (`GROUND_BAND`), for the confirmation
                  settings:dict, # `threshold`, `deblend_cont`, `smooth` and, to confirm, `min_dchi2` (`sys_frac`)
                  psf=None, # PSFMixture of the ground stamps (default: the survey's, fitted here)
-                 levels:list|None=None, # survival levels already computed for these detections (internal)
                  progress:bool=False, desc:str='space')->list:
     "sep on each space stamp with `settings`; with `min_dchi2`, only the detections the ground pixels need (column `dchi2_ground`)."
     dets = _space_sep(space, settings, progress, desc)
     if settings.get('min_dchi2') is None: return dets
-    if levels is None: levels = _space_levels(dets, space, ground, psf, settings.get('sys_frac', SYS_FRAC))
+    levels = _space_levels(dets, space, ground, psf, settings.get('sys_frac', SYS_FRAC))
     out = []
     for d, l in zip(dets, levels):
         d = d.copy(); d['dchi2_ground'] = l; out.append(d[l >= settings['min_dchi2']])
@@ -337,7 +336,7 @@ def evaluate(n_blends:int=500, # blends simulated
              n_workers:int=0, # simulation processes (0: serial)
              progress:bool=True
             )->Evaluation:
-    "Recognized fractions, gap_closed, false_split and flux errors at space, ground and enhanced resolution on the same blends."
+    "Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors at space, ground and enhanced resolution on the same blends."
     if bands not in ('single', 'multi', 'both'): raise ConfigError(f"bands={bands!r}; use 'single', 'multi' or 'both'")
     n_isolated = n_blends if n_isolated is None else n_isolated
     model = _enh.load_enhancer(GROUND_BAND) if model is None and bands != 'multi' else model
@@ -595,7 +594,7 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
                  overwrite:bool=False, # replace existing outputs in OUT
                  quiet:bool=False # no progress bars
                 ):
-    "Recognized fractions, gap_closed, false_split and flux errors on simulated blends; writes ECSV tables and PNG figures."
+    "Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors on simulated blends; writes ECSV tables and PNG figures."
     if n < 1: raise InputError(f"--n {n}: need at least one blend")
     _check_outputs(out, overwrite)
     load = lambda m: None if m is None else _enh.load_enhancer(m)
