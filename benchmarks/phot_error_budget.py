@@ -50,14 +50,13 @@ def main():
     show(np.where(both[:, None], fa, np.nan), '  the same, recognized blends only')
     f2 = fit_at(G, [p[mm] if b else np.zeros((0, 2)) for p, mm, b in zip(pos, match, both)], psf, sg.noise_sigma)
     show(np.array([f if b else np.full(2, np.nan) for f, b in zip(f2, both)]), '  only the two matched detections fitted')
-    ftp = np.stack(fit_at(G, list(_truth_xy(t)), psf, sg.noise_sigma))
-    show(np.where(both[:, None], ftp, np.nan), 'true positions, the recognized blends')
-    show(ftp, 'true positions, all blends')
+    tb = ph.fit_fluxes(G, _truth_xy(t), psf, sg.noise_sigma)  # what `fit_at` runs, with the shapes kept for the models below
+    c = {k: np.asarray(tb[k], float).reshape(a.n, 2) for k in ('x', 'y', 'flux', 'hlr', 'g1', 'g2')}
+    show(np.where(both[:, None], c['flux'], np.nan), 'true positions, the recognized blends')
+    show(c['flux'], 'true positions, all blends')
     # scarlet-style re-apportioning (Melchior et al. 2018, A&C 24, 129): the fit residual inside the model footprint
     # (model > k sigma) is shared among the sources in proportion to their models, which would recover light a smooth
     # profile misses (knots, bulges)
-    xy = _truth_xy(t); tb = ph.fit_fluxes(G, xy, psf, sg.noise_sigma)
-    c = {k: np.asarray(tb[k], float).reshape(a.n, 2) for k in ('x', 'y', 'flux', 'hlr', 'g1', 'g2')}
     p, g = np.stack([c['x'], c['y']], -1), np.stack([c['g1'], c['g2']], -1)
     M = np.stack([ph.render_stamps(G.shape[1:], np.where(np.arange(2)[None, :, None] == k, p, np.nan), psf, c['flux'], c['hlr'], g)
                   for k in range(2)], 1)

@@ -246,13 +246,13 @@ def _space_combo(combo):
     sm, dc, t = combo; c = _CAL
     st = dict(threshold=float(t), deblend_cont=float(dc), smooth=sm)
     d_bl, d_iso = _space_sep(c['S'], st), _space_sep(c['Si'], st)
-    if c['confirm']:
-        l_bl, l_iso = (_space_levels(d, s, g, c['psf'], c['sys_frac']) for d, s, g in ((d_bl, c['S'], c['G']), (d_iso, c['Si'], c['Gi'])))
+    l_bl, l_iso = (_space_levels(d, s, g, c['psf'], c['sys_frac']) if c['confirm'] else None
+                   for d, s, g in ((d_bl, c['S'], c['G']), (d_iso, c['Si'], c['Gi'])))
+    keep = lambda ds, ls, tau: ds if ls is None else [d[l >= tau] for d, l in zip(ds, ls)]
     rows = []
     for tau in c['taus']:
-        keep = (lambda ds, ls: [d[l >= tau] for d, l in zip(ds, ls)]) if c['confirm'] else (lambda ds, ls: ds)
-        rec = np.mean(score_blends(keep(d_bl, l_bl if c['confirm'] else None), c['xy'], c['r'])['recognized'])
-        fs = np.mean([len(d) >= 2 for d in keep(d_iso, l_iso if c['confirm'] else None)])
+        rec = np.mean(score_blends(keep(d_bl, l_bl, tau), c['xy'], c['r'])['recognized'])
+        fs = np.mean([len(d) >= 2 for d in keep(d_iso, l_iso, tau)])
         rows.append(dict(threshold=float(t), deblend_cont=float(dc), smooth=np.nan if sm is None else float(sm),
                          min_dchi2=np.nan if tau is None else tau, false_split=float(fs), recognized=float(rec)))
     return rows
@@ -456,7 +456,7 @@ def _summary(per, isot, kinds, n_boot, seed, thresholds):
     fs = bootstrap_rates({k: np.asarray(isot[f'ndet_{k}']) >= 2 for k in kinds}, n_boot, seed + 2)
     rows = []
     for k in kinds:
-        gc, gm = rec.get(f'gap_closed_{k}', (np.nan,)*3), rec.get(f'gap_closed_matched_{k}', (np.nan,)*3)
+        gc, gm = (rec.get(_gap_key(ref, k), (np.nan,)*3) for ref in ('space', 'space_matched'))
         rows.append(dict(image=k, recognized=rec[k][0], recognized_lo=rec[k][1], recognized_hi=rec[k][2],
                          exactly_two=two[k][0], gap_closed=gc[0], gap_closed_lo=gc[1], gap_closed_hi=gc[2],
                          gap_closed_matched=gm[0], gap_closed_matched_lo=gm[1], gap_closed_matched_hi=gm[2],
