@@ -30,10 +30,10 @@ from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split
 # %% auto #0
 __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL',
            'SPACE_MATCHED_FILE', 'SPACE_FILTERS', 'EVAL_TABLES', 'EVAL_FIGURES', 'detect_stamps', 'score_blends',
-           'gap_closed', 'bootstrap_rates', 'binned_rates', 'fit_at', 'flux_stats', 'Evaluation', 'detect_space',
-           'calibrate_space', 'space_detection_settings', 'store_space_detection', 'evaluate', 'plot_recognized',
-           'plot_operating_points', 'plot_flux_errors', 'plot_examples', 'summary_table', 'write_evaluation',
-           'evaluate_cli']
+           'gap_closed', 'bootstrap_rates', 'binned_rates', 'fit_at', 'flux_stats', 'bootstrap_median_abs',
+           'Evaluation', 'detect_space', 'calibrate_space', 'space_detection_settings', 'store_space_detection',
+           'evaluate', 'plot_recognized', 'plot_operating_points', 'plot_flux_errors', 'plot_examples', 'summary_table',
+           'write_evaluation', 'evaluate_cli']
 
 # %% ../nbs/08_analysis.ipynb #f78e8824
 REFERENCE = {'space': 0.70, 'ground': 0.07, 'enhanced': 0.47, 'enhanced_multi': 0.61}
@@ -156,6 +156,16 @@ def flux_stats(flux_fit, flux_true)->dict:
     w68 = lambda a: float(np.subtract(*np.nanpercentile(a, [84, 16]))/2) if np.isfinite(a).any() else np.nan
     med = lambda a: float(np.nanmedian(a)) if np.isfinite(a).any() else np.nan
     return dict(n=int(ok.sum()), median=med(rel), width68=w68(rel), median_abs=med(np.abs(rel)), dmag_median=med(dm), dmag_width68=w68(dm))
+
+def bootstrap_median_abs(rel:np.ndarray, # (n_blends, k) relative flux errors of each blend's components (NaN: not measured)
+                         n_boot:int=200, seed:int=0)->tuple:
+    "16/84% bootstrap interval of the median |relative error|, resampling whole blends (their components are not independent)."
+    a = np.abs(np.asarray(rel, float)).reshape(len(rel), -1)
+    if not np.isfinite(a).any(): return (np.nan, np.nan)
+    b = a[np.random.default_rng(seed).integers(0, len(a), (n_boot, len(a)))].reshape(n_boot, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', RuntimeWarning)  # a resample without a finite value gives NaN
+        return tuple(float(v) for v in np.nanpercentile(np.nanmedian(b, 1), [16, 84]))
 
 # %% ../nbs/08_analysis.ipynb #60330d52
 SPACE_BAND, GROUND_BAND = 'hst-f775w', 'hsc-i'
@@ -404,7 +414,7 @@ def evaluate(n_blends:int=500, # blends simulated
 
     curves = vstack([binned_rates(per, a, b, kinds, n_boot, seed) for a, b in AXES.items() if a in per.colnames])
     flux = _flux_errors(G[:, gi], t, per, dets, scores, kinds, model, enh_shape if model is not None else None,
-                        bs, sg, psf_g, profile, refine, progress)
+                        bs, sg, psf_g, profile, refine, progress, n_boot, seed + 3)
     summary = _summary(per, isot, kinds, n_boot, seed, thresholds)
     ex = dict(index=ex_idx, ground=G[ex_idx, gi], space=S[ex_idx, si], xy_g=xy_g[ex_idx], xy_s=xy_s[ex_idx],
               dets={k: [dets[k][i] for i in ex_idx] for k in kinds}, enhanced=enh_img)
@@ -414,7 +424,7 @@ def evaluate(n_blends:int=500, # blends simulated
     return Evaluation(per, isot, curves, flux, summary, kinds, ex, meta)
 
 # %% ../nbs/08_analysis.ipynb #5a464ac2
-def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, profile, refine, progress):
+def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, profile, refine, progress, n_boot=200, seed=3):
     noise = sg.noise_sigma; n_g = G.shape[-1]
     ftrue = np.column_stack([np.asarray(t[f'flux1_{GROUND_BAND}'], float), np.asarray(t[f'flux2_{GROUND_BAND}'], float)])
     bright = np.argmax(ftrue, 1)
@@ -443,8 +453,9 @@ def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, 
     for name, f in res.items():
         st = flux_stats(f.ravel(), ftrue.ravel())
         st_t = flux_stats(f[target].ravel(), ftrue[target].ravel())
+        lo, hi = bootstrap_median_abs((f[target] - ftrue[target])/ftrue[target], n_boot, seed)
         rows.append(dict(method=name, completeness=float(np.isfinite(f).mean()), **st,
-                         median_abs_target=st_t['median_abs'], n_target=st_t['n']))
+                         median_abs_target=st_t['median_abs'], median_abs_target_lo=lo, median_abs_target_hi=hi, n_target=st_t['n']))
     out = Table(rows=rows)
     out.meta['target'] = 'separation >= 0.5 arcsec and flux_ratio <= 4'
     out.meta['relative_errors'] = {k: ((v - ftrue)/ftrue).tolist() for k, v in res.items()}
@@ -509,14 +520,21 @@ def plot_operating_points(ev:Evaluation, dpi:int=72):
     return fig
 
 def plot_flux_errors(ev:Evaluation, dpi:int=72):
-    "Histograms of the relative flux error of blended components for each photometry method."
+    "Histograms of the relative flux error of blended components for each photometry method, and the median |error| on the target subset with bootstrap intervals."
     rel = ev.flux.meta['relative_errors']
-    fig, ax = plt.subplots(figsize=(6, 3.2), dpi=dpi)
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), dpi=dpi, gridspec_kw=dict(width_ratios=[3, 2]))
     bins = np.linspace(-1, 1, 61)
     for name, r in rel.items():
         r = np.asarray(r, float).ravel(); r = r[np.isfinite(r)]
         ax.hist(np.clip(r, -1, 1), bins, histtype='step', label=f'{name} (n={len(r)})', density=True)
     ax.set_xlabel(r'$(F_\mathrm{fit}-F_\mathrm{true})/F_\mathrm{true}$'); ax.set_ylabel('density'); ax.legend(fontsize=7)
+    fl = ev.flux; y = np.arange(len(fl)); m = np.asarray(fl['median_abs_target'], float)
+    err = np.abs(np.array([m - np.asarray(fl['median_abs_target_lo'], float), np.asarray(fl['median_abs_target_hi'], float) - m])) \
+          if 'median_abs_target_lo' in fl.colnames else None
+    ax2.errorbar(m, y, xerr=err, fmt='o', color='k', capsize=2)
+    ax2.axvline(TARGETS['flux_abs_median'], ls='--', c='C3', label=f"target {TARGETS['flux_abs_median']:.0%}")
+    ax2.set_yticks(y, list(fl['method']), fontsize=7); ax2.invert_yaxis(); ax2.set_xscale('log')
+    ax2.set_xlabel('median |Δflux|/flux, sep ≥ 0.5", flux ratio ≤ 4'); ax2.legend(fontsize=7); ax2.grid(alpha=.3, which='both', axis='x')
     fig.tight_layout()
     return fig
 
@@ -602,5 +620,5 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
                   model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
     paths = write_evaluation(ev, out, overwrite)
     summary_table(ev).pprint(max_width=200)
-    ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68', 'median_abs_target'].pprint(max_width=200)
+    ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68', 'median_abs_target', 'median_abs_target_lo', 'median_abs_target_hi'].pprint(max_width=200)
     print(f"wrote {len(paths)} files to {Path(out).resolve()}: " + ', '.join(p.name for p in paths))

@@ -242,7 +242,7 @@ def _pixel_scale(h, wcs, path, survey):
     for k in ('PIXSCALE', 'PIXSCAL1', 'PIXSCALE_ARCSEC'):
         if k in h.header: return float(h.header[k])
     if survey is not None: return get_survey(survey).pixel_scale
-    raise _bad(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); give --survey or --pixel-scale")
+    raise _bad(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); add a PIXSCALE keyword (arcsec) or give --survey")
 
 def read_image(path, # FITS file
                survey:str|None=None, # survey-band key used when the file has no pixel scale

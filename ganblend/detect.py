@@ -20,9 +20,9 @@ from .core import (InputError, ConfigError, atomic_output, read_image, image_noi
                            measure_fwhm, script, get_survey)
 
 # %% auto #0
-__all__ = ['METHODS', 'psf_sigma', 'psf_kernel', 'matched_filter', 'detect', 'match', 'match_radius', 'blend_metrics',
-           'summarize', 'false_split', 'detect_many', 'evaluate_detection', 'calibrate_threshold', 'detection_image',
-           'catalog_table', 'check_output', 'detect_file', 'detect_cli']
+__all__ = ['METHODS', 'DEFAULT_THRESHOLDS', 'psf_sigma', 'psf_kernel', 'matched_filter', 'detect', 'match', 'match_radius',
+           'blend_metrics', 'summarize', 'false_split', 'detect_many', 'evaluate_detection', 'calibrate_threshold',
+           'noise_maps', 'detection_image', 'catalog_table', 'check_output', 'detect_file', 'detect_cli']
 
 # %% ../nbs/06_detect.ipynb #e24b0d0d
 def _prepare(image, noise):
@@ -64,6 +64,8 @@ def matched_filter(data, sig, kernel):
 
 # %% ../nbs/06_detect.ipynb #ad1cbd98
 METHODS = ('sep', 'log', 'peak')
+# thresholds with about the same rate of false sources on blank sky (see the text)
+DEFAULT_THRESHOLDS = {'sep': 3.0, 'log': 4.5, 'peak': 4.5}
 
 def _log_noise(s):
     "Standard deviation of the scale-normalised LoG response to unit white noise at scale `s` pixels."
@@ -100,7 +102,7 @@ def detect(image:np.ndarray, # 2-D image in any flux unit (NaN = masked)
            noise:float|np.ndarray, # noise σ per pixel (a number or a map), same units as `image`
            psf_fwhm:float, # PSF FWHM in pixels
            method:str='sep', # 'sep', 'log' or 'peak'
-           threshold:float=3.0, # detection threshold in units of the noise (see the text)
+           threshold:float|None=None, # detection threshold in units of the noise (None: `DEFAULT_THRESHOLDS[method]`, see the text)
            psf:np.ndarray|None=None, # PSF image on the image's grid, used as the matched filter instead of a Gaussian
            minarea:int=5, # sep: minimum number of connected pixels above threshold
            deblend_cont:float=0.005, # sep: minimum contrast for deblending (1.0 = no deblending)
@@ -110,6 +112,7 @@ def detect(image:np.ndarray, # 2-D image in any flux unit (NaN = masked)
           )->Table:
     "Detect sources; a Table with `x`, `y` (0-based pixels), `flux`, `flux_err` (PSF flux), `snr` and method extras."
     if method not in METHODS: raise ConfigError(f"unknown detection method {method!r}; known: {', '.join(METHODS)}")
+    if threshold is None: threshold = DEFAULT_THRESHOLDS[method]
     if not psf_fwhm > 0: raise InputError(f"psf_fwhm: must be a positive number of pixels, got {psf_fwhm}")
     data, sig, mask = _prepare(image, noise)
     kernel = psf_kernel(psf_fwhm, psf)
@@ -189,7 +192,7 @@ def detect_many(images:np.ndarray, # (N, h, w) stamps
                 noise, # σ: a number, one per stamp (N,), or maps (N, h, w)
                 psf_fwhm:float, # PSF FWHM (pixels)
                 method:str='sep', # detector
-                threshold:float=3.0, # in units of the noise
+                threshold:float|None=None, # in units of the noise (None: the method's default)
                 progress:bool=False, # show a progress bar
                 **kw # passed to `detect`
                )->list:
@@ -206,7 +209,7 @@ def evaluate_detection(images:np.ndarray, # (N, h, w) blend stamps
                        noise, # σ (number, (N,) or maps)
                        psf_fwhm:float, # PSF FWHM (pixels)
                        pixel_scale:float, # arcsec per pixel
-                       method:str='sep', threshold:float=3.0, max_sep:float=0.3, progress:bool=False, **kw)->tuple:
+                       method:str='sep', threshold:float|None=None, max_sep:float=0.3, progress:bool=False, **kw)->tuple:
     "Detect on every stamp and score: (per-blend Table, summary dict)."
     return blend_metrics(detect_many(images, noise, psf_fwhm, method, threshold, progress, **kw), true_xy, pixel_scale, max_sep)
 
@@ -226,7 +229,7 @@ def calibrate_threshold(images_isolated:np.ndarray, # (N, h, w) images of isolat
     rows = []
     for v in vals:
         args = dict(kw, **{param: v})
-        th = args.pop('threshold', 3.0)
+        th = args.pop('threshold', None)
         dets = detect_many(images_isolated, noise, psf_fwhm, method, th, **args)
         rows.append((v, false_split(dets), float(np.mean([len(d) >= 1 for d in dets])), float(np.mean([len(d) for d in dets]))))
     curve = Table(rows=rows, names=[param, 'false_split', 'detected', 'n_det_mean'])
@@ -238,16 +241,24 @@ def calibrate_threshold(images_isolated:np.ndarray, # (N, h, w) images of isolat
     return float(vals[np.argmax(ok)]), curve
 
 # %% ../nbs/06_detect.ipynb #eda0dacf
+def noise_maps(im)->np.ndarray:
+    "σ per pixel and band, (nbands, h, w), in the image's units: √variance where the file has a variance/weight HDU (NaN where it is not positive), else `image_noise`'s number for every pixel."
+    if im.variance is not None:
+        v = np.asarray(im.variance, dtype=np.float64).reshape(im.cube.shape)
+        with np.errstate(invalid='ignore'): return np.where(np.isfinite(v) & (v > 0), np.sqrt(np.abs(v)), np.nan)
+    return np.broadcast_to(image_noise(im)[:, None, None], im.cube.shape).astype(np.float64)
+
 def detection_image(im, band:int|None=None)->tuple:
-    "(2-D detection image, its noise σ (map or number), its per-band noise) for an `Image`: one band or the inverse-variance sum of all."
-    noise = image_noise(im)
-    cube = im.cube.astype(np.float64)
+    "(2-D detection image, its noise σ map) for an `Image`: one band, or the inverse-variance-weighted sum of all, pixel by pixel."
+    cube, sig = im.cube.astype(np.float64), noise_maps(im)
     if band is not None:
         if not 0 <= band < im.nbands: raise InputError(f"{im.path}: has {im.nbands} band(s); --band {band} does not exist")
-        return cube[band], noise[band]
-    if im.nbands == 1: return cube[0], noise[0]
-    w = 1/noise**2
-    return np.tensordot(w, cube, 1)/w.sum(), 1/np.sqrt(w.sum())
+        return cube[band], sig[band]
+    if im.nbands == 1: return cube[0], sig[0]
+    w = np.where(np.isfinite(sig) & np.isfinite(cube), 1/np.where(np.isfinite(sig), sig, 1.0)**2, 0.0)
+    ws = w.sum(0)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where(ws > 0, (w*np.nan_to_num(cube)).sum(0)/ws, np.nan), np.where(ws > 0, 1/np.sqrt(ws), np.nan)
 
 def catalog_table(t:Table, im, flux_unit=None)->Table:
     "Add `ra`, `dec` (deg) from the image WCS and units to a detection/photometry Table (in place)."
@@ -276,7 +287,7 @@ def _psf_image(psf_path, im):
 def detect_file(inp, # input FITS image (2-D or band cube)
                 out, # output ECSV catalogue
                 method:str='sep', # detector: sep, log or peak
-                threshold:float=3.0, # detection threshold in units of the noise
+                threshold:float|None=None, # detection threshold in units of the noise (None: the method's default)
                 survey:str|None=None, # survey-band key (e.g. hsc-i) for a missing pixel scale or PSF
                 psf:str|None=None, # PSF image FITS (same pixel grid) used for the FWHM and as the matched filter
                 band:int|None=None, # detect on this band only (0-based) of a cube
@@ -292,7 +303,7 @@ def detect_file(inp, # input FITS image (2-D or band cube)
     try: t = detect(data, noise, fwhm, method, threshold, psf=psf_img, deblend_cont=deblend_cont)
     except InputError as e: raise InputError(f"{inp}: {e}") from None
     t = catalog_table(t, im)
-    t.meta.update(noise=float(np.median(noise)), psf_fwhm_arcsec=float(fwhm*im.pixel_scale))
+    t.meta.update(noise=float(np.nanmedian(noise)), psf_fwhm_arcsec=float(fwhm*im.pixel_scale))
     with atomic_output(out, overwrite) as tmp: t.write(tmp, format='ascii.ecsv', overwrite=True)
     return t
 
@@ -300,7 +311,7 @@ def detect_file(inp, # input FITS image (2-D or band cube)
 def detect_cli(inp:str, # input FITS image (2-D or band cube)
                out:str, # output ECSV catalogue
                method:str='sep', # detector: sep, log or peak
-               threshold:float=3.0, # detection threshold in units of the noise
+               threshold:float=None, # detection threshold in units of the noise (default: 3 for sep, 4.5 for log and peak)
                survey:str=None, # survey-band key (e.g. hsc-i) for a missing pixel scale or PSF
                psf:str=None, # PSF image FITS (same pixel grid) used for the FWHM and as the matched filter
                band:int=None, # detect on this band only (0-based) of a cube
