@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/photometry.html.md"""
 
 # %% ../nbs/07_photometry.ipynb #f5e64455
 from __future__ import annotations
-import math
+import math, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +23,10 @@ from .core import (InputError, ConfigError, atomic_output, read_image, image_noi
 from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
-__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'sersic_enclosed', 'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid',
-           'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single',
-           'external_fitter', 'blend_groups', 'photometry_image', 'photometry_file', 'photometry_cli']
+__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'RCOND', 'sersic_enclosed',
+           'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
+           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
+           'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -233,21 +234,28 @@ def _eta(g):
 def render_stamps(shape:tuple, # (h, w) of the stamps
                   positions, # (N, k, 2) x, y (pixels); NaN = absent source
                   psf:PSFMixture, # PSF mixture (pixels)
-                  fluxes, # (N, k*L) fluxes of the linear components (L=2 for 'bd': disk then bulge)
-                  hlr=2.0, # half-light radii (pixels): a number or (N, k)
-                  g=0.0, # reduced shears: 0 or (N, k, 2)
+                  fluxes, # (N, k*L) fluxes of the linear components (L=2 for 'bd': disk then bulge); NaN = absent (not measured)
+                  hlr=2.0, # half-light radii (pixels): a number or (N, k); NaN = absent
+                  g=0.0, # reduced shears: 0 or (N, k, 2); NaN = absent
                   profile:str='exp', # 'exp', 'dev', 'gauss' or 'bd'
                  )->np.ndarray:
     "Model images (N, h, w) of sources with the given fluxes and shapes, convolved with the PSF and the pixel."
-    pos = torch.as_tensor(np.asarray(positions, dtype=np.float64)); N, k, _ = pos.shape
-    active = torch.isfinite(pos).all(-1).double(); pos = torch.nan_to_num(pos)
-    loghlr = torch.log(torch.as_tensor(np.broadcast_to(hlr, (N, k)).astype(np.float64)))
-    eta = torch.as_tensor(_eta(np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2))))
-    T = _model(pixel_grid(*shape), pos, loghlr, eta, _comps(profile, torch.float64, 'cpu'), psf.tensors(), active)
-    f = torch.as_tensor(np.asarray(fluxes, dtype=np.float64)).reshape(N, k, -1)
-    return (f[..., None]*T).sum((1, 2)).reshape(N, *shape).numpy()
+    pos = np.asarray(positions, dtype=np.float64); N, k, _ = pos.shape
+    f = np.asarray(fluxes, dtype=np.float64).reshape(N, k, -1)
+    hl = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)); gg = np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2))
+    # a source with any NaN parameter (e.g. `fit_fluxes` output of a source it could not fit) is drawn as absent
+    ok = np.isfinite(pos).all(-1) & np.isfinite(f).all(-1) & np.isfinite(hl) & np.isfinite(gg).all(-1)
+    T = _model(pixel_grid(*shape), torch.as_tensor(np.where(ok[..., None], pos, 0.)), torch.log(torch.as_tensor(np.where(ok, hl, 1.))),
+               torch.as_tensor(_eta(np.where(ok[..., None], gg, 0.))), _comps(profile, torch.float64, 'cpu'), psf.tensors(),
+               torch.as_tensor(ok, dtype=torch.float64))
+    return (torch.as_tensor(np.where(ok[..., None], f, 0.))[..., None]*T).sum((1, 2)).reshape(N, *shape).numpy()
 
 # %% ../nbs/07_photometry.ipynb #414db801
+FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light falls on usable pixels: not fitted (NaN flux, error, shape)
+FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
+FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
+RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
+
 def _weights(images, noise):
     d = np.asarray(images, dtype=np.float64)
     nz = np.asarray(noise, dtype=np.float64)
@@ -269,12 +277,13 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
                fit_positions:bool=True, # let positions move (within the prior) during refinement
                size_prior:float=0.5, # prior σ of ln(hlr) about the initial `hlr`
                shape_prior:float=0.3, # prior σ of each ellipticity component (η, ≈ 2g for small g) about the initial `g`
+               min_coverage:float=1e-3, # a source with less of its initial model's light on usable pixels is not fitted (flag 1)
                batch_size:int=256, # stamps per torch batch
                float32:bool=True, # model and normal equations in single precision (~2× faster); the small solves stay double
                device:str='cpu', # torch device
                progress:bool=False, # progress bar over batches
               )->Table:
-    "Simultaneous fit of all sources of each stamp: a Table with one row per (stamp, source)."
+    "Simultaneous fit of all sources of each stamp: a Table with one row per (stamp, source); `flag` is a bitmask of `FLAG_NO_PIXELS`, `FLAG_DEGENERATE`."
     from tqdm import tqdm
     pos = np.array(positions, dtype=np.float64)
     if pos.ndim == 2: pos = pos[:, None]
@@ -297,17 +306,21 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
         for s in tqdm(range(0, N, batch_size), disable=not progress):
             sl = slice(s, s + batch_size)
             out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]), tt(hlr0[sl]),
-                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions)
+                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage)
             outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
     finally:
         if flush: torch.set_flush_denormal(False)  # PyTorch's default
     res = {kk: np.concatenate([o[kk] for o in outs]) for kk in outs[0]}
     t = Table()
     t['stamp'] = np.repeat(np.arange(N), k); t['source'] = np.tile(np.arange(k), N)
-    for c in [c for c in res if c not in ('chi2', 'dof')]: t[c] = res[c].reshape(-1)
-    t['chi2'] = np.repeat(res['chi2'], k); t['dof'] = np.repeat(res['dof'], k)
+    for c in [c for c in res if c not in ('chi2', 'dof', 'flag')]: t[c] = res[c].reshape(-1)
+    t['chi2'] = np.repeat(res['chi2'], k); t['dof'] = np.repeat(res['dof'], k); t['flag'] = res['flag'].reshape(-1).astype(np.int16)
     absent = ~np.isfinite(pos).all(-1).reshape(-1)
-    for c in t.colnames[2:-2]: t[c][absent] = np.nan
+    nofit = (t['flag'] & FLAG_NO_PIXELS) > 0; degen = (t['flag'] & FLAG_DEGENERATE) > 0
+    for c in t.colnames[2:-3]:
+        t[c][absent] = np.nan
+        if c not in ('x', 'y'): t[c][nofit] = np.nan        # not fitted: x, y stay the given position
+        if c.endswith('_err'): t[c][degen] = np.nan         # not estimable: only the degenerate sources' summed flux is
     t.meta.update(profile=profile, refine=refine, psf_fwhm_px=float(psf.fwhm))
     return t
 
@@ -320,31 +333,52 @@ def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     rw = (d - m)*sw                                                           # whitened residual
     Jw = J.reshape(B, -1, P)*sw[:, None]
     H = (Jw @ Jw.transpose(1, 2)).double()
-    grad = -(Jw @ rw[..., None])[..., 0].double()
+    grad = -(Jw*rw[:, None]).sum(-1).double()       # a sum, not a matrix-vector product: those round differently per batch size
     chi2 = (rw*rw).sum(-1).double()
     zero = torch.zeros(B, k, L, dtype=H.dtype, device=H.device)
     H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, 5)], 2).reshape(B, -1))
     grad = grad + torch.cat([zero, (theta - theta0)*prior_ivar], 2).reshape(B, -1)
     return H, grad, chi2 + ((theta - theta0)**2*prior_ivar*active[..., None]).sum((1, 2)), chi2
 
-def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions):
+def _inv_psd(M, rcond=None):
+    """Inverse of symmetric positive semi-definite matrices M (B, n, n), double, and the parameters (B, n) that are not
+    estimable. Each matrix is scaled to unit diagonal; where the scaled matrix has an eigenvalue below `rcond`, the inverse is
+    the pseudo-inverse (eigenvectors below `rcond` dropped) and a parameter with weight in the dropped eigenvectors is not
+    estimable. The other matrices get the plain inverse: a singular stamp leaves the rest of its batch unchanged."""
+    s = torch.diagonal(M, dim1=1, dim2=2).clamp(min=torch.finfo(M.dtype).tiny).rsqrt()
+    lam, V = torch.linalg.eigh(M*s[:, :, None]*s[:, None])
+    small = lam < (RCOND if rcond is None else rcond)
+    sing = small.any(-1)
+    eye = torch.eye(M.shape[-1], dtype=M.dtype, device=M.device)
+    inv = torch.linalg.inv_ex(torch.where(sing[:, None, None], eye, M))[0]
+    if sing.any():
+        pinv = (V*torch.where(small, 0., 1/lam)[:, None]) @ V.transpose(1, 2)
+        inv = torch.where(sing[:, None, None], pinv*s[:, :, None]*s[:, None], inv)
+    return inv, (V**2*small[:, None]).sum(-1) > 1e-4
+
+def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
     Large tensors stay in the model's precision; the small normal equations are solved in double."""
     B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
     dd = torch.float64; mt = xy.dtype
-    active = torch.isfinite(pos0).all(-1).to(dd)
+    given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
                         torch.nan_to_num(eta0)], -1)                          # (B, k, 5): dx, dy, log hlr, eta1, eta2
     sw = torch.sqrt(w)
+    # fraction of each source's unit-flux initial model on usable pixels: below `min_coverage` it is not fitted
+    T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:].to(mt), comps, ps, given.to(mt))
+    cover = (T*(w > 0)[:, None, None]).sum(-1).double().mean(-1)             # (B, k)
+    active = given*(cover >= min_coverage)
     def model(th, f=None):
         return _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:].to(mt), comps, ps, active.to(mt), f)
     nl = k*L
     theta = theta0.clone()
-    T = model(theta)
+    T = T*active.to(mt)[..., None, None]
     Tw = T.reshape(B, nl, -1)*sw[:, None]
-    cov = torch.linalg.inv((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)))
-    f = (cov @ (Tw @ (d*sw)[..., None]).double())[..., 0].reshape(B, k, L)
+    cov, bad = _inv_psd((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)), RCOND)
+    f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
+    bad = bad.reshape(B, k, L)
     if refine:
         ps_, ss_, es_ = prior_sig
         prior_ivar = 1/torch.tensor([ps_, ps_, ss_, es_, es_], dtype=dd, device=d.device)**2
@@ -356,18 +390,19 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         lam = torch.full((B,), 1e-3, dtype=dd, device=d.device)
         for _ in range(n_iter):
             A = (H + lam[:, None, None]*torch.diag_embed(torch.diagonal(H, dim1=1, dim2=2)))*mask[:, :, None]*mask[:, None] + fix
-            step = -torch.linalg.solve(A, (grad*mask)[..., None])[..., 0].reshape(B, k, L + 5)
+            sol, info = torch.linalg.solve_ex(A, (grad*mask)[..., None])
+            step = -sol[..., 0].reshape(B, k, L + 5)
             fc = f + step[..., :L]; tc = theta + step[..., L:]
             tc[..., :2] = tc[..., :2].clamp(-3*ps_, 3*ps_)
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], theta0[..., 2] - 3), theta0[..., 2] + 3)
             Hc, gc, cc, c2 = _normal_eq(model(tc, fc), fc, d, sw, active, tc, theta0, prior_ivar)
-            ok = torch.isfinite(cc) & (cc <= chi)
+            ok = (info == 0) & torch.isfinite(cc) & (cc <= chi)
             sel = lambda new, old: torch.where(ok.reshape((B,) + (1,)*(new.dim() - 1)), new, old)
             f, theta, H, grad, chi, chi2 = sel(fc, f), sel(tc, theta), sel(Hc, H), sel(gc, grad), sel(cc, chi), sel(c2, chi2)
             lam = torch.where(ok, lam/3, lam*5).clamp(1e-7, 1e7)
-        covf = torch.linalg.inv(H*mask[:, :, None]*mask[:, None] + fix)
+        covf, badf = _inv_psd(H*mask[:, :, None]*mask[:, None] + fix, RCOND)
         idx = (torch.arange(k, device=d.device)[:, None]*(L + 5) + torch.arange(L, device=d.device)).reshape(-1)
-        cov = covf[:, idx][:, :, idx]
+        cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
     else:
         chi2 = (((d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw)**2).sum(-1).double()
     npar = L + (5 - (0 if fit_positions else 2) if refine else 0)
@@ -375,14 +410,14 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     g = theta[..., 3:]/torch.sqrt(1 + (theta[..., 3:]**2).sum(-1, keepdim=True))
     cv = cov.reshape(B, k, L, k, L)
     var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+    flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1), flux_err=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
     if L == 2:
         dv = torch.diagonal(cov, dim1=1, dim2=2).reshape(B, k, L).clamp(min=0).sqrt()
         out.update(flux_disk=f[..., 0], flux_disk_err=dv[..., 0], flux_bulge=f[..., 1], flux_bulge_err=dv[..., 1])
-    out.update(chi2=chi2, dof=dof)
+    out.update(chi2=chi2, dof=dof, flag=flag)
     return out
-
 
 # %% ../nbs/07_photometry.ipynb #7c0a2dfe
 def sep_photometry(images:np.ndarray, # (N, h, w) stamps
@@ -438,6 +473,105 @@ def external_fitter()->str|None:
         if importlib.util.find_spec(name) is not None: return name
     return None
 
+# %% ../nbs/07_photometry.ipynb #c7a4f2e9
+_AP_MODEL = {'exp': 'exponential galaxy model', 'dev': 'sersic galaxy model', 'sersic': 'sersic galaxy model'}
+
+def _astrophot():
+    "Import AstroPhot (optional, GPL-3) without its import-time side effects: a log file in the working directory, messages on stdout."
+    import logging
+    root = logging.getLogger()
+    if not root.handlers: root.addHandler(logging.NullHandler())  # else its logging.basicConfig writes AstroPhot.log here
+    try:
+        with warnings.catch_warnings():  # its torch.jit.script calls are deprecated in recent torch: not the user's concern
+            warnings.simplefilter('ignore', DeprecationWarning); import astrophot as ap
+            from astrophot.models.func.sersic import sersic_n_to_b  # noqa: F401 (imported here for its warnings)
+    except ImportError: raise ConfigError("astrophot is not installed (pip install astrophot)") from None
+    out = getattr(ap.config, 'out_handler', None)
+    if out is not None and out in root.handlers: root.removeHandler(out)
+    return ap
+
+def _sersic_total_flux(Ie, Re, q, n, b_of_n):
+    "Total flux of AstroPhot's untruncated elliptical Sérsic profile (Re along the major axis): 2π n q Re² Ie e^b b^(−2n) Γ(2n)."
+    b = b_of_n(n)
+    return 2*math.pi*n*q*Re**2*Ie*torch.exp(b + torch.lgamma(2*n) - 2*n*torch.log(b))
+
+def astrophot_fluxes(images, # (N, h, w) stamps (NaN = masked pixel)
+                     positions, # (N, k, 2) starting x, y (0-based pixels, x = column); NaN rows = no source
+                     psf_image, # PSF image WITHOUT the pixel response (GalSim method='no_pixel'), odd-sized, holding nearly all its light
+                     noise, # σ per pixel: a number, (N,) or (N, h, w)
+                     pixel_scale:float, # arcsec per pixel
+                     profile:str='exp', # 'exp', 'dev' (Sérsic n = 4) or 'sersic' (n free)
+                     hlr=2.0, # starting half-light radius (pixels): a number or (N, k)
+                     pos_prior:float|None=0.5, # Gaussian prior σ (pixels) of the centres about the given ones, as `fit_fluxes`'; None: none
+                     max_iter:int|None=None # Levenberg-Marquardt iterations (AstroPhot's default when None)
+                    )->tuple:
+    "AstroPhot's simultaneous fit of each stamp's sources: (flux, flux_err), each (N, k), total fluxes of the fitted profiles in the stamp's units."
+    ap = _astrophot()
+    from astrophot.models.func.sersic import sersic_n_to_b
+    if profile not in _AP_MODEL: raise ConfigError(f"profile {profile!r}: use one of {', '.join(_AP_MODEL)}")
+    imgs = np.asarray(images, dtype=np.float64); pos = np.asarray(positions, dtype=np.float64)
+    if pos.ndim == 2: pos = pos[:, None]
+    N, h, w = imgs.shape; k = pos.shape[1]
+    nz = np.asarray(noise, dtype=np.float64)
+    sig = np.broadcast_to(nz.reshape(nz.shape + (1, 1)) if nz.ndim == 1 else nz, imgs.shape)
+    hlr0, ps = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)), float(pixel_scale)
+    p = np.asarray(psf_image, dtype=np.float64)
+    if p.ndim != 2 or p.shape[0] % 2 == 0 or p.shape[1] % 2 == 0 or not p.sum() > 0:
+        raise InputError(f"psf_image: need an odd-sized 2-D image with a positive sum, got shape {p.shape}")
+    p = p/p.sum()  # normalised before cropping: the light outside the crop stays out of the model
+    cy, cx = p.shape[0]//2, p.shape[1]//2; hy, hx = min(cy, h - 1), min(cx, w - 1)
+    psf = ap.PSFImage(data=p[cy - hy:cy + hy + 1, cx - hx:cx + hx + 1])
+    flux, err = np.full((N, k), np.nan), np.full((N, k), np.nan)
+    n0 = 4.0 if profile == 'dev' else 1.0; b0 = float(sersic_n_to_b(n0))
+    threads = torch.get_num_threads(); torch.set_num_threads(1)  # its many tiny tensor operations: 0.5 s per stamp on one
+    try:                                                          # thread, up to 30× slower on two when the machine is busy
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', DeprecationWarning)   # its torch.jit.script calls (see `_astrophot`)
+            for i in range(N): _astrophot_stamp(ap, sersic_n_to_b, imgs[i], pos[i], sig[i], hlr0[i], ps, psf, profile, n0, b0,
+                                                pos_prior, max_iter, flux[i], err[i])
+    finally: torch.set_num_threads(threads)
+    return flux, err
+
+def _astrophot_stamp(ap, sersic_n_to_b, img, pos, sig, hlr0, ps, psf, profile, n0, b0, pos_prior, max_iter, flux, err):
+    "Fit one stamp's sources with AstroPhot; writes their total fluxes and errors into `flux`, `err` (k,)."
+    h, w = img.shape
+    act = np.flatnonzero(np.isfinite(pos).all(1))
+    if not len(act): return
+    bad = ~(np.isfinite(img) & np.isfinite(sig) & (sig > 0)); d = np.where(bad, 0.0, img)
+    tgt = ap.TargetImage(data=d, variance=np.where(bad, 1.0, sig)**2, mask=bad, pixelscale=ps, psf=psf)
+    # start: the stamp's flux shared by the central pixel values; position angle and axis ratio from AstroPhot's
+    # moments (a common fixed start stalls LM at q = 1 for galaxies turned ~90° from it)
+    peak = np.array([d[int(np.clip(round(y), 0, h - 1)), int(np.clip(round(x), 0, w - 1))] for x, y in pos[act]])
+    share = np.maximum(peak, 0) + 1e-3*max(peak.max(), 0) + 1e-12
+    f0 = max(d.sum(), 1e-3*np.abs(d).sum(), 1e-12)*share/share.sum()
+    models = []
+    for j, f in zip(act, f0):
+        re = hlr0[j]*ps  # AstroPhot's Re is the major-axis half-light radius (GalSim's hlr is √q Re)
+        ie = f/(2*math.pi*n0*re**2*math.exp(b0 + math.lgamma(2*n0))*b0**(-2*n0))  # surface brightness at Re, for q = 1
+        kw = {} if profile == 'exp' else {'n': {'value': 4.0, 'dynamic': False} if profile == 'dev' else 1.0}
+        models.append(ap.Model(name=f'src{j}', model_type=_AP_MODEL[profile], target=tgt,
+                               center=[pos[j, 0]*ps, pos[j, 1]*ps], Re=re, Ie=ie, **kw))  # pixel (0, 0) is at (0, 0)
+    group = ap.Model(name='stamp', model_type='group model', models=models, target=tgt)
+    group.initialize()
+    con = None
+    if pos_prior is not None:
+        c0 = torch.as_tensor(pos[act]*ps, dtype=torch.float64).reshape(-1)
+        con = ap.fit.LMConstraint(group, lambda g, c0=c0: torch.cat([m.center.value for m in g.models]) - c0,
+                                  torch.full(c0.shape, pos_prior*ps, dtype=torch.float64))
+    fit = ap.fit.LM(group, verbose=0, max_iter=max_iter, constraint=con).fit(update_uncertainty=False)
+    idx, o = {}, 0  # position of each free parameter in the covariance (the order of `dynamic_params`)
+    for par in group.dynamic_params: idx[id(par)] = o; o += max(1, int(np.prod(par.value.shape)))
+    cov = fit.covariance_matrix
+    for j, m in zip(act, models):
+        pars = [m.Ie, m.Re, m.q] + ([m.n] if profile == 'sersic' else [])
+        vals = [par.value.detach().clone().requires_grad_(True) for par in pars]
+        nval = vals[3] if profile == 'sersic' else torch.as_tensor(n0, dtype=vals[0].dtype)
+        F = _sersic_total_flux(vals[0], vals[1], vals[2], nval, sersic_n_to_b)
+        g = torch.stack(torch.autograd.grad(F, vals)); sel = [idx[id(par)] for par in pars]
+        var = g @ cov[sel][:, sel] @ g  # the flux error with the correlations of Ie, Re, q (and n)
+        flux[j] = float(F.detach()); err[j] = math.sqrt(float(var)) if torch.isfinite(var) and var >= 0 else np.nan
+
+
 # %% ../nbs/07_photometry.ipynb #e464b9d4
 def blend_groups(x:np.ndarray, y:np.ndarray, # source positions (pixels)
                  link:float # linking length (pixels)
@@ -465,19 +599,26 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                      link:float=2.0, # linking length in PSF FWHMs
                      margin:float=2.5, # stamp margin around a group, in PSF FWHMs
                      max_stamp:int=101, # largest stamp (pixels); larger groups are fitted in it anyway, centred
+                     hlr=2.0, # initial half-light radii (pixels): a number or one per source
+                     g=0.0, # initial reduced shears: 0 or one (g1, g2) per source
+                     groups=None, # group label per source to use instead of friends-of-friends (e.g. another band's `group`)
                      progress:bool=False, **kw # passed to `fit_fluxes`
                     )->Table:
-    "Simultaneous fit of every blend group of an image: one row per source, in input order."
+    "Simultaneous fit of every blend group of an image: one row per source, in input order; off-image sources unfitted, flagged `FLAG_OFF_IMAGE`."
     if not isinstance(psf, PSFMixture): psf = fit_psf_gmm(psf)
-    x = np.asarray(x, dtype=float); y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float); y = np.asarray(y, dtype=float); n = len(x)
+    on = np.isfinite(x) & np.isfinite(y) & (x > -0.5) & (x < data.shape[1] - 0.5) & (y > -0.5) & (y < data.shape[0] - 0.5)
+    hl = np.broadcast_to(np.asarray(hlr, dtype=float), (n,)); gg = np.broadcast_to(np.asarray(g, dtype=float), (n, 2))
     fw = psf.fwhm
-    grp = blend_groups(x, y, link*fw)
+    grp = np.full(n, -1)
+    if on.any(): grp[on] = blend_groups(x[on], y[on], link*fw) if groups is None else np.unique(np.asarray(groups)[on], return_inverse=True)[1]
+    size = np.zeros(n, int); size[on] = np.bincount(grp[on])[grp[on]] if on.any() else 0
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
-    res = Table({'x': np.full(len(x), np.nan), 'y': np.full(len(x), np.nan), 'flux': np.full(len(x), np.nan),
-                 'flux_err': np.full(len(x), np.nan), 'hlr': np.full(len(x), np.nan), 'g1': np.full(len(x), np.nan),
-                 'g2': np.full(len(x), np.nan), 'group': grp, 'group_size': np.bincount(grp)[grp] if len(x) else np.zeros(0, int),
-                 'chi2': np.full(len(x), np.nan), 'dof': np.full(len(x), np.nan)})
-    members = [np.nonzero(grp == g)[0] for g in range(grp.max() + 1 if len(x) else 0)]
+    nan = lambda: np.full(n, np.nan)
+    res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'hlr': nan(), 'g1': nan(), 'g2': nan(),
+                 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
+                 'flag': np.where(on, 0, FLAG_OFF_IMAGE).astype(np.int16)})
+    members = [np.nonzero(grp == g_)[0] for g_ in range(grp.max() + 1 if n else 0)]
     by_size = {}
     for m in members: by_size.setdefault(len(m), []).append(m)
     for k, ms in by_size.items():
@@ -487,10 +628,11 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         stamps = np.array([_cut(data, a, b, half) for a, b in zip(cx, cy)])
         sig = np.array([_cut(nmap, a, b, half) for a, b in zip(cx, cy)])
         pos = np.array([np.c_[x[m] - a + half, y[m] - b + half] for m, a, b in zip(ms, cx, cy)])
-        t = fit_fluxes(stamps, pos, psf, sig, progress=progress, **kw)
+        t = fit_fluxes(stamps, pos, psf, sig, hlr=np.array([hl[m] for m in ms]), g=np.array([gg[m] for m in ms]),
+                       progress=progress, **kw)
         idx = np.concatenate(ms)
         off = np.repeat(np.c_[cx - half, cy - half], k, axis=0)
-        for c in ('flux', 'flux_err', 'hlr', 'g1', 'g2', 'chi2', 'dof'): res[c][idx] = t[c]
+        for c in ('flux', 'flux_err', 'hlr', 'g1', 'g2', 'chi2', 'dof', 'flag'): res[c][idx] = t[c]
         res['x'][idx] = np.asarray(t['x']) + off[:, 0]; res['y'][idx] = np.asarray(t['y']) + off[:, 1]
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
     return res
@@ -505,6 +647,9 @@ def _psf_for(im, psf_path, survey):
     n = int(2*np.ceil(6*fwhm/im.pixel_scale) + 1)
     return galsim.Kolmogorov(fwhm=fwhm).drawImage(nx=n, ny=n, scale=im.pixel_scale).array
 
+class OffImageWarning(UserWarning):
+    "Catalogue rows whose positions lie outside the image: kept in the output, not measured."
+
 def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measured
                     cat, # catalogue (ECSV or any astropy-readable table) with x, y (pixels of `img`) or ra, dec
                     out, # output ECSV catalogue
@@ -516,10 +661,12 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
                     psf:str|None=None, # PSF image FITS on the image's grid
                     use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                     overwrite:bool=False, # replace an existing output
+                    ref_band:int=0, # band of a cube whose fit sets the positions and shapes of every band
                    )->Table:
     "Measure the fluxes of catalogued sources on an image by simultaneous Gaussian-mixture fits of blend groups; returns the Table."
     check_output(out, overwrite)
     im = read_image(img, survey=survey)
+    if not 0 <= ref_band < im.nbands: raise InputError(f"{img}: has {im.nbands} band(s), so there is no reference band {ref_band} (bands are 0..{im.nbands - 1})")
     try: c = Table.read(cat)
     except Exception as e: raise InputError(f"{cat}: cannot be read as a table ({type(e).__name__}: {str(e)[:100]})") from None
     if im.wcs is not None and {'ra', 'dec'} <= set(c.colnames) and not use_xy:
@@ -528,19 +675,31 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
     else: raise InputError(f"{cat}: needs columns x, y (pixels) or ra, dec (with a WCS in the image); has {', '.join(c.colnames)}")
     pm = fit_psf_gmm(_psf_for(im, psf, survey))
     noise = image_noise(im)
-    t = None
-    for b in range(im.nbands):
-        sig = np.sqrt(im.variance.reshape(im.cube.shape)[b]) if im.variance is not None else noise[b]
-        tb = photometry_image(im.cube[b].astype(np.float64), x, y, pm, sig, link=link, profile=profile, refine=refine,
-                              hlr=hlr/im.pixel_scale)
-        if t is None: t = tb
-        if im.nbands > 1: t[f'flux_{b}'], t[f'flux_err_{b}'] = tb['flux'], tb['flux_err']
+    sig = lambda b: np.sqrt(im.variance.reshape(im.cube.shape)[b]) if im.variance is not None else noise[b]
+    h0 = hlr/im.pixel_scale
+    t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pm, sig(ref_band), link=link, profile=profile, refine=refine, hlr=h0)
+    if im.nbands > 1:  # forced photometry: every band at the reference band's positions and shapes, fluxes only
+        fitted = np.isfinite(np.asarray(t['hlr'], float))   # unfitted sources (flag 1): catalogue position, initial shape
+        hf = np.where(fitted, t['hlr'], h0); gf = np.where(fitted[:, None], np.c_[t['g1'], t['g2']], 0.0)
+        for b in range(im.nbands):
+            tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pm, sig(b), link=link, profile=profile, refine=False,
+                                  hlr=hf, g=gf, groups=t['group'])
+            t[f'flux_{b}'], t[f'flux_err_{b}'], t[f'flag_{b}'] = tb['flux'], tb['flux_err'], tb['flag']
+            t['flag'] |= tb['flag']
     t['x_in'], t['y_in'] = x, y
-    if 'id' in c.colnames: t['id'] = c['id']
     t = catalog_table(t, im)
     for col in ('x_in', 'y_in', 'hlr'): t[col].unit = 'pix'
+    for cn in c.colnames:  # every catalogue column, in order; one whose name the measurement uses gets the suffix _cat
+        name = cn
+        while name in t.colnames: name += '_cat'
+        t[name] = c[cn]
     t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=float(pm.fwhm*im.pixel_scale), catalog=str(cat))
+    if im.nbands > 1: t.meta['ref_band'] = ref_band
+    if c.meta: t.meta['catalog_meta'] = dict(c.meta)
     with atomic_output(out, overwrite) as tmp: t.write(tmp, format='ascii.ecsv', overwrite=True)
+    n_off = int(((np.asarray(t['flag']) & FLAG_OFF_IMAGE) > 0).sum())
+    if n_off: warnings.warn(f"{cat}: {n_off} of {len(t)} rows lie outside {img} (or have no finite position); kept unmeasured "
+                            f"(NaN flux, flag {FLAG_OFF_IMAGE})", OffImageWarning, stacklevel=2)
     return t
 
 @script(pos=['img', 'cat', 'out'])
@@ -554,7 +713,13 @@ def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are mea
                    survey:str=None, # survey-band key for a missing pixel scale or PSF
                    psf:str=None, # PSF image FITS on the image's grid
                    use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
+                   ref_band:int=0, # band of a cube (0-based) whose fit sets the common positions and shapes
                    overwrite:bool=False, # replace an existing output
                   ):
     "Measure fluxes of catalogued sources on IMG (simultaneous fits of blend groups) and write an ECSV catalogue."
-    photometry_file(img, cat, out, profile, not fixed_shapes, hlr, link, survey, psf, use_xy, overwrite)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always', OffImageWarning)
+        photometry_file(img, cat, out, profile, not fixed_shapes, hlr, link, survey, psf, use_xy, overwrite, ref_band)
+    for w in caught:  # ours as one line; any other warning as Python shows it
+        if issubclass(w.category, OffImageWarning): sys.stderr.write(f"ganblend-photometry: warning: {w.message}\n")
+        else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)

@@ -120,3 +120,42 @@ def test_simulate_existing_outdir(tmp_path):
 def test_help(cmd):
     r = run(cmd, '--help', timeout=120)
     assert r.returncode == 0 and 'usage' in r.stdout.lower(), r.stderr[-1000:]
+
+@pytest.mark.parametrize('bad_xy', [(500.0, 20.0), (-3.0, 20.0), (20.0, float('nan'))])
+def test_photometry_off_image_row(bad_xy, corpus, tmp_path):
+    "A catalogue row off the image is kept (NaN flux, flag 4) and one warning line counts it; no traceback."
+    from astropy.table import Table
+    cat = tmp_path/'cat.ecsv'; out = tmp_path/'phot.ecsv'
+    Table(rows=[(20.0, 20.0, 7), (*bad_xy, 8), (21.0, 19.0, 9)], names=['x', 'y', 'id'], dtype=[float, float, int]).write(cat)
+    r = run('ganblend-photometry', corpus['good'], cat, out, '--survey', 'hsc-i')
+    assert r.returncode == 0 and 'Traceback' not in r.stderr, r.stderr[-2000:]
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('ganblend-photometry: warning:') and '1 of 3 rows' in lines[0], r.stderr
+    assert str(cat) in lines[0]
+    t = Table.read(out)
+    assert list(t['id']) == [7, 8, 9] and list(t['flag']) == [0, 4, 0]
+    assert np.isnan(t['flux'][1]) and np.isnan(t['flux_err'][1]) and np.isfinite(t['flux'][[0, 2]]).all()
+    assert t.colnames[-3:] == ['x_cat', 'y_cat', 'id'] and np.array_equal(t['x_cat'], [20.0, bad_xy[0], 21.0], equal_nan=True)
+
+def test_photometry_duplicated_row(corpus, tmp_path):
+    "A catalogue row given twice: both kept, flagged 2 (coincident), NaN flux_err, the flux shared; no traceback."
+    from astropy.table import Table
+    cat = tmp_path/'cat.ecsv'; out = tmp_path/'phot.ecsv'; one = tmp_path/'one.ecsv'
+    Table(rows=[(20.0, 20.0, 1), (20.0, 20.0, 2)], names=['x', 'y', 'id'], dtype=[float, float, int]).write(cat)
+    r = run('ganblend-photometry', corpus['good'], cat, out, '--survey', 'hsc-i')
+    assert r.returncode == 0 and 'Traceback' not in r.stderr and not r.stderr.strip(), r.stderr[-2000:]
+    t = Table.read(out)
+    assert list(t['id']) == [1, 2] and list(t['flag']) == [2, 2]
+    assert np.isnan(t['flux_err']).all() and np.isfinite(t['flux']).all()
+    Table(rows=[(20.0, 20.0, 1)], names=['x', 'y', 'id'], dtype=[float, float, int]).write(cat, overwrite=True)
+    assert run('ganblend-photometry', corpus['good'], cat, one, '--survey', 'hsc-i').returncode == 0
+    single = Table.read(one)
+    assert list(single['flag']) == [0] and np.isfinite(single['flux_err'][0])
+    assert abs(t['flux'].sum()/single['flux'][0] - 1) < 0.01
+
+def test_photometry_bad_ref_band(corpus, tmp_path):
+    from astropy.table import Table
+    cat = tmp_path/'cat.ecsv'; Table({'x': [20.0], 'y': [20.0]}).write(cat)
+    out = tmp_path/'phot.ecsv'
+    r = run('ganblend-photometry', corpus['sixband'], cat, out, '--survey', 'hsc-i', '--ref-band', '6')
+    check_clean_error(r, out); assert 'reference band 6' in r.stderr and str(corpus['sixband']) in r.stderr
