@@ -534,6 +534,9 @@ def plot_flux_errors(ev:Evaluation, dpi:int=72):
     ax2.errorbar(m, y, xerr=err, fmt='o', color='k', capsize=2)
     ax2.axvline(TARGETS['flux_abs_median'], ls='--', c='C3', label=f"target {TARGETS['flux_abs_median']:.0%}")
     ax2.set_yticks(y, list(fl['method']), fontsize=7); ax2.invert_yaxis(); ax2.set_xscale('log')
+    ax2.set_xticks([0.03, 0.05, 0.1, 0.2, 0.5, 1], ['0.03', '0.05', '0.1', '0.2', '0.5', '1'])
+    ax2.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax2.set_xlim(0.03, 1.2)
     ax2.set_xlabel('median |Δflux|/flux, sep ≥ 0.5", flux ratio ≤ 4'); ax2.legend(fontsize=7); ax2.grid(alpha=.3, which='both', axis='x')
     fig.tight_layout()
     return fig
