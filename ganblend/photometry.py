@@ -481,10 +481,7 @@ def _astrophot():
     import logging
     root = logging.getLogger()
     if not root.handlers: root.addHandler(logging.NullHandler())  # else its logging.basicConfig writes AstroPhot.log here
-    try:
-        with warnings.catch_warnings():  # its torch.jit.script calls are deprecated in recent torch: not the user's concern
-            warnings.simplefilter('ignore', DeprecationWarning); import astrophot as ap
-            from astrophot.models.func.sersic import sersic_n_to_b  # noqa: F401 (imported here for its warnings)
+    try: import astrophot as ap
     except ImportError: raise ConfigError("astrophot is not installed (pip install astrophot)") from None
     out = getattr(ap.config, 'out_handler', None)
     if out is not None and out in root.handlers: root.removeHandler(out)
@@ -525,10 +522,8 @@ def astrophot_fluxes(images, # (N, h, w) stamps (NaN = masked pixel)
     n0 = 4.0 if profile == 'dev' else 1.0; b0 = float(sersic_n_to_b(n0))
     threads = torch.get_num_threads(); torch.set_num_threads(1)  # its many tiny tensor operations: 0.5 s per stamp on one
     try:                                                          # thread, up to 30× slower on two when the machine is busy
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', DeprecationWarning)   # its torch.jit.script calls (see `_astrophot`)
-            for i in range(N): _astrophot_stamp(ap, sersic_n_to_b, imgs[i], pos[i], sig[i], hlr0[i], ps, psf, profile, n0, b0,
-                                                pos_prior, max_iter, flux[i], err[i])
+        for i in range(N): _astrophot_stamp(ap, sersic_n_to_b, imgs[i], pos[i], sig[i], hlr0[i], ps, psf, profile, n0, b0,
+                                            pos_prior, max_iter, flux[i], err[i])
     finally: torch.set_num_threads(threads)
     return flux, err
 
