@@ -1,4 +1,4 @@
-"""Calibration study of the enhancement uncertainties (issue 5): coverage68 of pixels and fluxes, p_two reliability.
+"""Calibration study of the enhancement uncertainties: coverage68 of pixels and fluxes, p_two reliability.
 
 Usage: nice -n 10 python benchmarks/calibration.py [--n 1000] [--k 16] [--seed 0] [--sampler auto] [--threads 1] [--out DIR]
 

@@ -1,11 +1,11 @@
-"""The training set of the blend-aware fine-tuning experiment of `nbs/08_analysis.ipynb` ("Training with blends").
+"""The training set of the blend-aware fine-tuning of the shipped `hsc-i` (`experiments/README.md`, "Training with blends").
 
     python tools/mix_pairs.py DATA [--n 24000] [--blend-frac 0.5]
 
 Single galaxies `simulate_pairs(n_single, seed=101)` and two-galaxy blends `simulate_blends(n_blend, seed=102)`,
 shuffled with `default_rng(103)` (`ganblend.blends.mix_pairs`), written with `ganblend.data.save_pairs` (readable by `ganblend-train --data`).
-It was written before `ganblend.blends.training_pairs` / `ganblend-simulate --blend-frac`, which make the same kind
-of set with their own seeds; this script is kept so that experiment can be reproduced exactly.
+`ganblend.blends.training_pairs` / `ganblend-simulate --blend-frac` make the same kind of set with their own seeds;
+this script reproduces the shipped model's training set exactly.
 """
 import argparse, numpy as np
 from ganblend.simulate import simulate_pairs

@@ -1,11 +1,11 @@
 """sep or the PSF-matched peak finder on the enhanced image, each followed by the ground-pixel confirmation of companions?
 
-    python benchmarks/detect_method_confirm.py [--weights hsc-i] [--n 600] [--methods peak,sep]
+    python experiments/detect_method_confirm.py [--weights hsc-i] [--n 600] [--methods peak,sep]
 
 For each detection method, `ganblend.deblend.calibrate_detection(model, method=..., n=..., grid=True)` (its default grid,
 confirmation included) on the validation simulations (seed 12345), and the best recognized fraction at false_split
 ≤ 2, 2.5 and 3% (≤ 5 blank-sky detections per arcmin²). Before confirmation the peak finder finds many more of the
-close pairs (`nbs/08_analysis.ipynb`, "Session 5"); this measures whether that survives the confirmation.
+close pairs (`experiments/README.md`, "Where the close pairs are lost"); this measures whether that survives the confirmation.
 About 14 minutes per method for n=600 on two CPU cores.
 """
 import argparse, time, torch

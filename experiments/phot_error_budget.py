@@ -1,6 +1,6 @@
-"""Where the flux error of blended components comes from at the enhanced positions (issue 4, flux-error target).
+"""Where the flux error of blended components comes from at the enhanced positions (the 5% flux-error target).
 
-    python benchmarks/phot_error_budget.py [--n 500] [--seed 0] [--threads 2]
+    python experiments/phot_error_budget.py [--n 500] [--seed 0] [--threads 2]
 
 On the blends of `ganblend-evaluate --seed SEED` (single band; `simulate_blends(n, seed)`, noise `default_rng(seed + 1)`),
 the shipped `hsc-i` detection (enhance, sep, ground-pixel confirmation, as `analysis.evaluate` runs it) gives positions;

@@ -1,6 +1,6 @@
 """Do the companions the enhancer invents on isolated galaxies differ from real companions in more than their survival level?
 
-    python benchmarks/confirm_features.py [--weights hsc-i] [--n 600] [--out runs/confirm_features.npz]
+    python experiments/confirm_features.py [--weights hsc-i] [--n 600] [--out runs/confirm_features.npz]
 
 On the validation simulations of `calibrate_detection` (isolated seed 12345, blends seed 12346, noise
 `default_rng(12345)`), runs the enhancer's shipped detection without its `min_dchi2` and records, for every source, its

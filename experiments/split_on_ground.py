@@ -1,6 +1,6 @@
 """Can the ground pixels split a detection in two where the enhanced image shows only an elongated source?
 
-    python benchmarks/split_on_ground.py [--weights hsc-i] [--n 600] [--control]
+    python experiments/split_on_ground.py [--weights hsc-i] [--n 600] [--control]
 
 On the validation simulations of `calibrate_detection` (isolated seed 12345, blends seed 12346, noise
 `default_rng(12345)`), runs the enhancer's shipped detection and confirmation, then tries to split each detection in

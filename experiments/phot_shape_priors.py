@@ -1,6 +1,6 @@
-"""Can the enhanced image's morphology improve the photometry of blended components? (issue 4, flux-error target)
+"""Can the enhanced image's morphology improve the photometry of blended components? (the 5% flux-error target)
 
-    python benchmarks/phot_shape_priors.py [--n 500] [--weights hsc-i]
+    python experiments/phot_shape_priors.py [--n 500] [--weights hsc-i]
 
 On `simulate_blends(n, seed=0)` (the blends of `ganblend-evaluate --seed 0`), at the TRUE positions, prints the median
 |Δflux|/flux of both components (all blends, and the target subset: separation ≥ 0.5", flux ratio ≤ 4) for:

@@ -1,13 +1,13 @@
 """Recognized fraction of an enhancer's detection at several false-split limits, on one validation set and grid.
 
-    python benchmarks/false_split_tradeoff.py [--weights ganblend/weights/hsc-i] [--n 1200] [--limit 0.025] [--no-confirm]
+    python experiments/false_split_tradeoff.py [--weights ganblend/weights/hsc-i] [--n 1200] [--limit 0.025] [--no-confirm]
 
 Runs `ganblend.deblend.calibrate_detection(grid=True)` on `--n` validation blends and isolated galaxies (seed 12345,
 never used in training or in `ganblend-evaluate`), with the default grid plus thresholds 20 and 30, and prints the best
 recognized fraction for false_split ≤ 2, 2.5 and 3%, with the ground-pixel confirmation of companions (its
 `min_dchi2` grid, `deblend.MIN_DCHI2S`) unless `--no-confirm`. For the setting chosen at `--limit` it lists the
 isolated galaxies split in two: their magnitude and the distance between the two closest detections.
-Used in `nbs/08_analysis.ipynb` ("Training with blends") to compare models at equal false-split rates.
+Used in `experiments/README.md` ("Training with blends") to compare models at equal false-split rates.
 """
 import argparse, numpy as np, torch
 from ganblend.enhance import load_enhancer

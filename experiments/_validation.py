@@ -1,4 +1,4 @@
-"""The validation set the detection benchmarks share: `calibrate_detection`'s simulations, enhanced by one model.
+"""The validation set the detection experiments share: `calibrate_detection`'s simulations, enhanced by one model.
 
 Isolated galaxies seed 12345, blends seed 12346, ground noise `default_rng(12345)` (isolated first): never used in
 training or in `ganblend-evaluate`. Imported by the scripts of this folder (`from _validation import validation_set`).

@@ -1,6 +1,6 @@
 """Would a survival threshold that depends on the pair's separation beat the single `min_dchi2`?
 
-    python benchmarks/confirm_by_distance.py [--weights hsc-i] [--n 600]
+    python experiments/confirm_by_distance.py [--weights hsc-i] [--n 600]
 
 On the validation simulations of `calibrate_detection` (isolated seed 12345, blends seed 12346, noise
 `default_rng(12345)`), the enhancer's shipped detection (without its `min_dchi2`) and the survival levels of

@@ -1,6 +1,6 @@
 """Would confirming companions on all five HSC bands beat the i band alone? (multi-band model)
 
-    python benchmarks/confirm_multiband.py [--weights hsc-grizy] [--n 600]
+    python experiments/confirm_multiband.py [--weights hsc-grizy] [--n 600]
 
 On the validation simulations of `calibrate_detection` for the multi-band model (isolated seed 12345, blends seed
 12346, all five ground bands, noise `default_rng(12345)`), the shipped detection of the model without its

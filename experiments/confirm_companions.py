@@ -1,13 +1,13 @@
 """How well the ground-pixel confirmation separates real companions from hallucinated ones, for several `sys_frac`.
 
-    python benchmarks/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.2,0.5,1,2,3,5,10] [--link 4]
+    python experiments/confirm_companions.py [--weights runs/ft-mix50/hsc-i] [--n 1200] [--sys-frac 0,0.2,0.5,1,2,3,5,10] [--link 4]
 
 For one detection setting on the enhanced images (`--threshold`, `--deblend-cont`, with the model's blank-sky
 statistics), runs `ganblend.deblend.calibrate_detection(grid=True)` on `--n` validation blends and isolated galaxies
 (seed 12345, never used in training or in `ganblend-evaluate`) without the confirmation and with it at each
 `sys_frac` (the fractional model error of the confirmation χ²), over a fine grid of `min_dchi2` and the usual
 ground-scale S/N cuts (groups linked within `--link` PSF FWHM, default `deblend.CONFIRM_LINK`), and prints the best recognized fraction at false_split ≤ 1.5, 2, 2.5 and 3%.
-Used in `nbs/07b_deblend.ipynb` ("Confirming companions on the ground pixels") to choose `deblend.SYS_FRAC`.
+Used in `nbs/07b_deblend.ipynb` ("Confirming companions on the ground pixels") and `experiments/README.md` to choose `deblend.SYS_FRAC`.
 """
 import argparse, time, numpy as np, torch
 from ganblend.enhance import load_enhancer

@@ -1,12 +1,12 @@
 """Are the isolated galaxies that the enhanced images split also split at space resolution?
 
-    python benchmarks/splits_on_space.py [--weights hsc-i] [--n 600]
+    python experiments/splits_on_space.py [--weights hsc-i] [--n 600]
 
 On the isolated validation galaxies of `calibrate_detection` (seed 12345, ground noise `default_rng(12345)`, space
 noise `default_rng(999)`), counts the galaxies split in two by the enhancer's shipped detection at several
 `min_dchi2` of the ground-pixel confirmation, and how many of them sep (defaults, as in `ganblend-evaluate`) also
 splits on the noisy space (HST F775W) image of the same galaxy, with their i magnitudes. Used in
-`nbs/08_analysis.ipynb` ("Session 6").
+`experiments/README.md` ("Are the split isolated galaxies split at space resolution?").
 """
 import argparse, numpy as np, torch
 from ganblend.blends import simulate_isolated

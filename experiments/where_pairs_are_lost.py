@@ -1,13 +1,13 @@
 """Where are the close pairs lost: no candidate on the enhanced image, or rejected by the ground-pixel confirmation?
 
-    python benchmarks/where_pairs_are_lost.py [--weights hsc-i] [--n 600]
+    python experiments/where_pairs_are_lost.py [--weights hsc-i] [--n 600]
 
 On `--n` validation blends (`simulate_blends(n, seed=12346)`, noise `default_rng(12345)`; never used in training or in
 `ganblend-evaluate`), prints the recognized fraction by separation at each step of the shipped detection of the
 enhancer: sep candidates before the ground-scale S/N cut, after it, after the confirmation (`confirm_detections`), and
 the candidates of two more aggressive detections (sep, and the PSF-matched peak finder). The last rows are an oracle:
 the TRUE positions of both galaxies put through the same survival test (`survival_levels`), kept at several
-`min_dchi2`. Used in `nbs/08_analysis.ipynb` ("Session 5: what limits the close pairs").
+`min_dchi2`. Used in `experiments/README.md` ("Where the close pairs are lost").
 """
 import argparse, numpy as np, torch
 from astropy.table import Table

@@ -1,6 +1,6 @@
 """gap_closed when the space image is held to the same false-split rate as the enhanced images.
 
-    python benchmarks/space_matched.py [--n 2000] [--seed 0] [--target 0.02] [--n-workers 2]
+    python experiments/space_matched.py [--n 2000] [--seed 0] [--target 0.02] [--n-workers 2]
 
 `ganblend-evaluate` reports the sep + confirmation reference as its `space_matched` row (`analysis.calibrate_space`,
 calibrated once on 1,200 + 1,200 validation galaxies and shipped in `weights/hst-f775w.detection.json`); this script
