@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from astropy.table import Table
+from scipy.spatial import cKDTree
 from tqdm.auto import tqdm
 
 import ganblend
@@ -21,12 +22,13 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_LINK', 'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'to_enhanced', 'to_ground', 'ground_psf',
-           'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection',
-           'enhance_stamps', 'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced',
-           'confirmation_noise', 'survival_levels', 'ground_positions', 'confirm_detections', 'blank_sky',
-           'blank_sky_density', 'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection',
-           'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
+__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT', 'SKY_THRESHOLDS', 'REF_THRESHOLDS',
+           'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm',
+           'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'ground_scale_fwhm',
+           'sky_stats', 'detect_enhanced', 'confirmation_noise', 'confirmation_units', 'unit_colours',
+           'survival_levels', 'ground_positions', 'confirm_detections', 'blank_sky', 'blank_sky_density',
+           'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection', 'psf_mixture',
+           'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -209,9 +211,11 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
 
 # %% ../nbs/07b_deblend.ipynb #c0f1a2b4
 SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
-MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)  # survival levels tried by `calibrate_detection`
+MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)  # levels tried by `calibrate_detection`
 _CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
 CONFIRM_LINK = 4.0  # linking length of the confirmation's groups, in PSF FWHMs (see the text)
+MAX_GROUP = 3       # largest group eliminated as a whole; larger ones are tested source by source (see "Crowded fields")
+MAX_CONTEXT = 8     # most neighbours fitted alongside a source tested on its own
 
 def confirmation_noise(others:np.ndarray, # model image of the *other* sources of the group (as fitted with the tested one)
                        noise, # σ per pixel: a number or a map like `others`
@@ -219,6 +223,84 @@ def confirmation_noise(others:np.ndarray, # model image of the *other* sources o
                       )->np.ndarray:
     "σ map of the confirmation χ²: `noise` and `sys_frac` × the other sources' model light in quadrature."
     return np.sqrt(np.asarray(noise, dtype=np.float64)**2 + (sys_frac*np.clip(others, 0, None))**2)
+
+def confirmation_units(pos:np.ndarray, # (k, 2) source x, y (pixels)
+                       link:float, # linking length of the groups (pixels)
+                       max_group:int=MAX_GROUP, # largest group eliminated as a whole
+                       max_context:int=MAX_CONTEXT # most neighbours fitted alongside a source of a larger group
+                      )->list:
+    """The confirmation's units of one image, as (tested, context) index arrays. A friends-of-friends group of at most
+    `max_group` sources is one unit without context. Each source of a larger group is a unit of its own, whose context is
+    its `max_context` nearest group members within `link`: fitted with it, never tested in that unit."""
+    pos = np.asarray(pos, dtype=float).reshape(-1, 2)
+    units, none = [], np.zeros(0, int)
+    if len(pos) < 2: return units
+    grp = _phot.blend_groups(pos[:, 0], pos[:, 1], link)
+    for g in np.unique(grp):
+        m = np.flatnonzero(grp == g)
+        if len(m) < 2: continue
+        if len(m) <= max_group:
+            units.append((m, none))
+            continue
+        tree = cKDTree(pos[m])
+        for i in m:
+            dist, near = tree.query(pos[i], k=min(len(m), max_context + 1), distance_upper_bound=link)
+            near = near[np.isfinite(dist)]
+            units.append((np.array([i]), m[near[m[near] != i]]))
+    return units
+
+def unit_colours(units:list)->np.ndarray:
+    """A colour per unit (greedy graph colouring): two units share a colour only when neither one's context holds the
+    other's tested sources, so units of one colour can be eliminated at the same time."""
+    owner = {int(s): u for u, (tested, _) in enumerate(units) for s in tested}
+    adj = [set() for _ in units]
+    for u, (_, ctx) in enumerate(units):
+        for v in {owner[int(s)] for s in ctx if int(s) in owner} - {u}:
+            adj[u].add(v)
+            adj[v].add(u)
+    col = np.full(len(units), -1)
+    for u in range(len(units)):
+        used = {col[v] for v in adj[u]}
+        col[u] = next(c for c in range(len(units) + 1) if c not in used)
+    return col
+
+def _bucket(half:int, top:int)->int:
+    "Stamp half-size `half` rounded up on a ladder of ~20% steps (at most `top`): stamps of a few sizes batch well."
+    return int(min(next(b for b in np.unique(np.round(6*1.2**np.arange(40))) if b >= half), top))
+
+def _padded(a:np.ndarray, half:int)->np.ndarray:
+    "`a` centred in a NaN (masked) stamp of side 2*half + 1."
+    out = np.full((2*half + 1, 2*half + 1), np.nan)
+    o = half - (a.shape[0] - 1)//2
+    out[o:o + a.shape[0], o:o + a.shape[1]] = a
+    return out
+
+def _removal_dchi2(d:np.ndarray, # (B, h, w) stamps (NaN = masked)
+                   s:np.ndarray, # (B, h, w) σ maps
+                   p:np.ndarray, # (B, n, 2) source positions; NaN rows = absent
+                   k:int, # the first k sources are tested
+                   psf, sys_frac:float)->np.ndarray:
+    "Δχ² (B, k) of fitting the stamp without each tested source, against the fit with all n (the confirmation χ²)."
+    good = np.isfinite(d) & np.isfinite(s) & (s > 0)
+    d0 = np.where(good, d, 0.0)
+    B, n = p.shape[:2]
+
+    def fit(q):  # fit on the plain noise: the fitted parameters (x, y, flux, hlr, g) of every source
+        t = _phot.fit_fluxes(d, q, psf, s)
+        col = lambda c: np.asarray(t[c], float).reshape(B, -1)
+        return np.stack([col('x'), col('y')], -1), col('flux'), col('hlr'), np.stack([col('g1'), col('g2')], -1)
+
+    render = lambda xy, f, h, g: _phot.render_stamps(d.shape[1:], xy, psf, f, h, g)
+    full = fit(p)
+    m_full = render(*full)
+    dchi = np.zeros((B, k))
+    for r in range(k):
+        m_rest = render(*fit(p[:, [j for j in range(n) if j != r]]))
+        xy_o = full[0].copy()
+        xy_o[:, r] = np.nan   # the other sources as the full fit has them
+        sig2 = np.where(good, confirmation_noise(render(xy_o, *full[1:]), s, sys_frac), 1.0)**2
+        dchi[:, r] = (good*((d0 - m_rest)**2 - (d0 - m_full)**2)/sig2).sum((1, 2))
+    return dchi
 
 def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whole fields
                     positions:list, # N arrays (k_i, 2) of source x, y (pixels, 0-based)
@@ -228,49 +310,66 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
                     link:float|None=None, # linking length of the groups, in PSF FWHMs (None: `CONFIRM_LINK`)
                     margin:float=2.5, # stamp margin around a group, in PSF FWHMs
                     max_stamp:int=101, # largest group stamp (pixels)
+                    max_group:int=MAX_GROUP, # larger groups are tested source by source
+                    max_context:int=MAX_CONTEXT, # most neighbours fitted alongside a source tested on its own
+                    stop_at:float|None=None, # stop eliminating in a unit once every source left has a level ≥ this
                     progress:bool=False
                    )->list:
-    "Per image, each source's survival level in the greedy backward elimination of its group on these pixels (∞: never challenged)."
+    """Per image, each source's survival level in the greedy backward elimination of its unit on these pixels
+    (∞: never challenged). Without `stop_at`, a source tested on its own is tested against all its context; with it,
+    sources below `stop_at` are removed from the contexts of later colours, and a level ≥ `stop_at` is a lower bound."""
     if not isinstance(psf, _phot.PSFMixture): psf = _phot.fit_psf_gmm(psf)
-    fw, link = psf.fwhm, CONFIRM_LINK if link is None else link
+    fw = psf.fwhm
+    link = CONFIRM_LINK if link is None else link
     nz = noise if isinstance(noise, (list, tuple)) or np.ndim(noise) in (1, 3) else [noise]*len(images)
-    levels, units = [], []
+    top = (max_stamp - 1)//2
+    levels, units, where = [], [], []
     for i, (img, pos) in enumerate(zip(images, positions)):
         pos = np.asarray(pos, dtype=float).reshape(-1, 2)
+        where.append(pos)
         levels.append(np.full(len(pos), np.inf))
-        if len(pos) < 2: continue
-        grp = _phot.blend_groups(pos[:, 0], pos[:, 1], link*fw)
-        img = np.asarray(img, dtype=np.float64); nmap = np.broadcast_to(np.asarray(nz[i], dtype=np.float64), img.shape)
-        for g in np.unique(grp):
-            m = np.flatnonzero(grp == g)
-            if len(m) < 2: continue
+        img = np.asarray(img, dtype=np.float64)
+        nmap = np.broadcast_to(np.asarray(nz[i], dtype=np.float64), img.shape)
+        found = confirmation_units(pos, link*fw, max_group, max_context)
+        colours = unit_colours(found) if stop_at is not None else np.zeros(len(found), int)
+        for (m, ctx), colour in zip(found, colours):
             cx, cy = int(round(pos[m, 0].mean())), int(round(pos[m, 1].mean()))
-            half = int(min(np.ceil(max(np.abs(pos[m, 0] - cx).max(), np.abs(pos[m, 1] - cy).max()) + margin*fw), (max_stamp - 1)//2))
-            units.append(dict(img=i, idx=m, stamp=_phot._cut(img, cx, cy, half), sig=_phot._cut(nmap, cx, cy, half),
-                              pos=np.c_[pos[m, 0] - cx + half, pos[m, 1] - cy + half], alive=list(range(len(m))), level=-np.inf))
-    with tqdm(total=sum(len(u['idx']) - 1 for u in units), disable=not progress, desc='confirm', leave=False) as bar:
-        while todo := [u for u in units if len(u['alive']) >= 2]:
-            batches = {}
-            for u in todo: batches.setdefault((len(u['alive']), u['stamp'].shape), []).append(u)
-            for (k, _), us in batches.items():
-                d = np.stack([u['stamp'] for u in us]); s = np.stack([u['sig'] for u in us])
-                p = np.stack([u['pos'][u['alive']] for u in us])
-                good = np.isfinite(d) & np.isfinite(s) & (s > 0); d0 = np.where(good, d, 0.0)
-                def fit(q):  # fit on the plain noise: the fitted parameters (x, y, flux, hlr, g) of every source
-                    t = _phot.fit_fluxes(d, q, psf, s); r = lambda c: np.asarray(t[c], float).reshape(len(us), -1)
-                    return np.stack([r('x'), r('y')], -1), r('flux'), r('hlr'), np.stack([r('g1'), r('g2')], -1)
-                render = lambda xy, f, h, g: _phot.render_stamps(d.shape[1:], xy, psf, f, h, g)
-                full = fit(p); m_full = render(*full)
-                dchi = np.zeros((len(us), k))
-                for r in range(k):
-                    m_rest = render(*fit(p[:, [j for j in range(k) if j != r]]))
-                    xy_o = full[0].copy(); xy_o[:, r] = np.nan   # the other sources as the full fit has them
-                    sig2 = np.where(good, confirmation_noise(render(xy_o, *full[1:]), s, sys_frac), 1.0)**2
-                    dchi[:, r] = (good*((d0 - m_rest)**2 - (d0 - m_full)**2)/sig2).sum((1, 2))
-                for u, row in zip(us, dchi):
-                    r = int(np.argmin(row)); u['level'] = max(u['level'], float(row[r]))
-                    levels[u['img']][u['idx'][u['alive'][r]]] = u['level']; u['alive'].pop(r)
-                bar.update(len(us))
+            half = int(min(np.ceil(max(np.abs(pos[m, 0] - cx).max(), np.abs(pos[m, 1] - cy).max()) + margin*fw), top))
+            big = _bucket(half, top)
+            units.append(dict(img=i, idx=m, ctx=ctx, colour=colour, origin=np.array([cx - big, cy - big]),
+                              stamp=_padded(_phot._cut(img, cx, cy, half), big),
+                              sig=_padded(_phot._cut(nmap, cx, cy, half), big), alive=list(range(len(m))), level=-np.inf))
+    dead = [np.zeros(len(lv), bool) for lv in levels]
+    with tqdm(total=sum(len(u['idx']) for u in units), disable=not progress, desc='confirm', leave=False) as bar:
+        for colour in sorted({u['colour'] for u in units}):
+            now = [u for u in units if u['colour'] == colour]
+            for u in now:   # context sources eliminated by an earlier colour are gone
+                u['ctx'] = u['ctx'][~dead[u['img']][u['ctx']]]
+            while todo := [u for u in now if u['alive'] and len(u['alive']) + len(u['ctx']) >= 2]:
+                batches = {}
+                for u in todo:   # contexts padded with absent (NaN) sources to 0, 1, 2, 4 or 8
+                    n_ctx = 1 << int(np.ceil(np.log2(len(u['ctx'])))) if len(u['ctx']) else 0
+                    batches.setdefault((len(u['alive']), n_ctx, u['stamp'].shape), []).append(u)
+                for (k, n_ctx, _), us in batches.items():
+                    p = np.stack([np.concatenate([where[u['img']][u['idx'][u['alive']]] - u['origin'],
+                                                  where[u['img']][u['ctx']] - u['origin'],
+                                                  np.full((n_ctx - len(u['ctx']), 2), np.nan)]) for u in us])
+                    dchi = _removal_dchi2(np.stack([u['stamp'] for u in us]), np.stack([u['sig'] for u in us]), p, k,
+                                          psf, sys_frac)
+                    for u, row in zip(us, dchi):
+                        r = int(np.argmin(row))
+                        u['level'] = max(u['level'], float(row[r]))
+                        lv = levels[u['img']]
+                        if stop_at is not None and row[r] >= stop_at:   # every source left is needed
+                            lv[u['idx'][u['alive']]] = u['level']
+                            bar.update(len(u['alive']))
+                            u['alive'] = []
+                            continue
+                        src = u['idx'][u['alive'].pop(r)]
+                        lv[src] = u['level']
+                        dead[u['img']][src] = stop_at is not None   # below `stop_at`: removed for the later colours
+                        bar.update(1)
+        bar.update(bar.total - bar.n)   # the last source of each unit, never challenged
     return levels
 
 def ground_positions(dets:list, # detection Tables (x, y on the enhanced grid) of enhanced stamps
@@ -280,8 +379,8 @@ def ground_positions(dets:list, # detection Tables (x, y on the enhanced grid) o
                     )->list:
     "The detections mapped back to ground pixels: one (k, 2) array of x, y per Table."
     (h, w), (H, W) = np.broadcast_to(ground_shape, 2), np.broadcast_to(enh_shape, 2)
-    return [np.c_[to_ground(np.asarray(d['x'], float), w, W, scale), to_ground(np.asarray(d['y'], float), h, H, scale)].reshape(-1, 2)
-            for d in dets]
+    return [np.c_[to_ground(np.asarray(d['x'], float), w, W, scale),
+                  to_ground(np.asarray(d['y'], float), h, H, scale)].reshape(-1, 2) for d in dets]
 
 def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect_enhanced`)
                        ground:np.ndarray, # (N, h, w) the ground stamps that were enhanced (the confirmation band)
@@ -295,11 +394,11 @@ def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect
     "The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column `dchi2_ground`."
     pos = ground_positions(dets, np.shape(ground)[-2:], enh_shape, model_scale(model))
     out = []
-    for d, l in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac)):
-        d = d.copy(); d['dchi2_ground'] = l
-        out.append(d[l >= min_dchi2])
+    for d, lv in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac, stop_at=min_dchi2)):
+        d = d.copy()
+        d['dchi2_ground'] = lv
+        out.append(d[lv >= min_dchi2])
     return out
-
 
 # %% ../nbs/07b_deblend.ipynb #d5d2823d
 def _cache_file()->Path:
@@ -596,7 +695,8 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if confirm and conf:
         bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
         b = bands.index(survey) if survey in bands else 0   # the confirmation band
-        lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf.get('sys_frac', SYS_FRAC))[0]
+        lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf.get('sys_frac', SYS_FRAC),
+                             stop_at=conf['min_dchi2'], progress=progress)[0]
         keep = lv >= conf['min_dchi2']
         x, y, x_e, y_e, lv = x[keep], y[keep], x_e[keep], y_e[keep], lv[keep]
     out = Table(dict(id=np.arange(len(x)), x=x, y=y))
@@ -604,7 +704,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         ra, dec = im.wcs.pixel_to_world_values(x, y) if len(x) else (np.zeros(0), np.zeros(0))
         out['ra'], out['dec'] = np.asarray(ra, float), np.asarray(dec, float)
         out['ra'].unit = out['dec'].unit = 'deg'
-    fl = [_phot.photometry_image(b, x, y, psf_gmm, nb, refine=refine, progress=progress) for b, nb in zip(im.cube, noise_b)]
+    fl = [_phot.photometry_image(b, x, y, psf_gmm, nb, refine=refine) for b, nb in zip(im.cube, noise_b)]
     for c in ('flux', 'flux_err'): out[c] = fl[0][c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
     out['x_enh'], out['y_enh'] = x_e, y_e
     for c in ('group', 'group_size', 'hlr'): out[c] = fl[0][c]
@@ -620,11 +720,13 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
 # %% ../nbs/07b_deblend.ipynb #92854f4d
 def deblend_file(inp, # input FITS image
                  out, # output ECSV catalog
-                 survey:str='hsc-i', psf=None, model=None, threshold:float|None=None, overwrite:bool=False)->Path:
+                 survey:str='hsc-i', psf=None, model=None, threshold:float|None=None, overwrite:bool=False,
+                 progress:bool=False # progress bars of the long stages
+                )->Path:
     "Deblend one FITS file into one ECSV catalog (written atomically)."
     out = Path(out)
     if out.exists() and not overwrite: raise InputError(f"{out}: exists already (use --overwrite to replace it)")
-    cat = deblend(core.read_image(inp, survey=survey), survey, model, psf, threshold=threshold)
+    cat = deblend(core.read_image(inp, survey=survey), survey, model, psf, threshold=threshold, progress=progress)
     with core.atomic_output(out, overwrite) as tmp: cat.write(tmp, format='ascii.ecsv', overwrite=True)
     return out
 
@@ -661,7 +763,7 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
         return
     m = _load_model(model, survey)
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
-        deblend_file(i, o, survey, psf, m, threshold, overwrite)
+        deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1)
         if len(jobs) == 1 or quiet: print(f"wrote {o}")
     if len(jobs) > 1 and not quiet: print(f"wrote {len(jobs)} catalogs to {outdir}")
 
