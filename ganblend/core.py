@@ -22,10 +22,10 @@ from fastcore.script import call_parse
 import ganblend
 
 # %% auto #0
-__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'MAX_PIXELS', 'GanblendError', 'InputError', 'ConfigError', 'WeightsError',
-           'SurveySpec', 'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image',
-           'read_image', 'write_image', 'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script',
-           'add_provenance']
+__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'BAD_MASK_PLANES', 'MAX_PIXELS', 'GanblendError', 'InputError', 'ConfigError',
+           'WeightsError', 'SurveySpec', 'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs',
+           'Image', 'mask_planes', 'decode_mask', 'bad_mask_bits', 'read_image', 'write_image', 'estimate_noise',
+           'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
 
 # %% ../nbs/00_core.ipynb #9ff9a11c
 class GanblendError(Exception):
@@ -177,25 +177,93 @@ def rescale_wcs(wcs:WCS, # WCS of the input grid
 @dataclass
 class Image:
     "An image read from FITS: data in the file's own flux units, with everything we know about it."
-    data: np.ndarray            # (ny, nx) or (nbands, ny, nx), float32, unchanged from the file
+    data: np.ndarray            # (ny, nx) or (nbands, ny, nx), float32; NaN at bad pixels
     pixel_scale: float          # arcsec per pixel
     header: fits.Header = field(default_factory=fits.Header)  # header of the image HDU
     wcs: WCS|None = None        # celestial WCS, when the file has one
     bunit: str|None = None      # flux unit (BUNIT), kept as given
-    variance: np.ndarray|None = None  # per-pixel variance, same shape as `data`, when the file has one
+    variance: np.ndarray|None = None  # per-pixel variance, same shape as `data`, when the file has one; NaN where bad
     psf: np.ndarray|None = None # PSF image (or cube), when the file has one
     path: str = '<memory>'      # where it came from, for messages
+    mask: np.ndarray|None = None  # bool, True = bad: (ny, nx), or (nbands, ny, nx) if bands differ; None: not finite
+    mask_bits: np.ndarray|None = None  # the file's MASK plane (integer bits, as read), when it has one
+    mask_planes: dict = field(default_factory=dict)  # mask plane name -> bit number, from its MP_* keywords
+    masked: dict = field(default_factory=dict)  # pixels masked per reason, and 'total' (bad in any band counts once)
+
+    def __post_init__(self):
+        if self.mask is None: self.mask = _one_band_if_same(~np.isfinite(self.cube))
+        if not self.masked: self.masked = {'total': int(self.mask.reshape(-1, *self.shape).any(0).sum())}
 
     @property
     def nbands(self): return 1 if self.data.ndim == 2 else self.data.shape[0]
     @property
     def shape(self): return self.data.shape[-2:]
     @property
-    def mask(self): return ~np.isfinite(self.data)
-    @property
     def cube(self):
         "The data as a (nbands, ny, nx) cube."
         return self.data[None] if self.data.ndim == 2 else self.data
+    @property
+    def mask_cube(self):
+        "The bad-pixel mask as a (nbands, ny, nx) cube (a read-only view when one mask serves every band)."
+        return np.broadcast_to(self.mask, self.cube.shape)
+
+def _one_band_if_same(bad):
+    "A (nbands, ny, nx) mask as (ny, nx) when every band has the same bad pixels."
+    return bad[0] if (bad == bad[:1]).all() else bad
+
+# %% ../nbs/00_core.ipynb #1c1354a4
+BAD_MASK_PLANES = ('BAD', 'SAT', 'CR', 'EDGE', 'SUSPECT', 'NO_DATA')  # afw plane names treated as bad by default
+
+def mask_planes(header:fits.Header, # header of a MASK HDU
+                path='<memory>' # file name, for messages
+               )->dict:
+    "Mask plane name -> bit number from the `MP_<NAME> = <bit>` keywords (LSST afw convention); {} if there are none."
+    planes = {}
+    for k, v in header.items():
+        if not (k.startswith('MP_') and len(k) > 3): continue
+        if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < 64):
+            raise _bad(path, f"mask plane keyword {k} = {v!r} is not a bit number 0..63")
+        twin = next((n for n, b in planes.items() if b == v), None)
+        if twin is not None: raise _bad(path, f"mask planes {twin} and {k[3:]} both use bit {v}")
+        planes[k[3:]] = int(v)
+    return planes
+
+def decode_mask(value:int, # one pixel's mask value
+                planes:dict # name -> bit, as from `mask_planes`
+               )->list:
+    "Names of the planes set in `value`, by bit; a bit with no name as 'BIT<n>'."
+    value, names = int(value), {b: n for n, b in planes.items()}
+    return [names.get(b, f'BIT{b}') for b in range(64) if value >> b & 1]
+
+def _bit_items(bad_bits):
+    "`bad_bits` as a flat list of plane names (str) and bit numbers (int)."
+    out = []
+    for b in [bad_bits] if isinstance(bad_bits, (str, int, np.integer)) else list(bad_bits):
+        for t in (b.split(',') if isinstance(b, str) else [b]):
+            if isinstance(t, str): t = int(t.strip()) if t.strip().isdigit() else t.strip()
+            if not (isinstance(t, str) and not t): out.append(t)
+    return out
+
+def _is_bit(t): return isinstance(t, (int, np.integer)) and not isinstance(t, bool) and 0 <= t < 64
+
+def bad_mask_bits(planes:dict, # name -> bit, as from `mask_planes`
+                  bad_bits=None, # plane names and/or bit numbers, or 'NAME,NAME'; None: `BAD_MASK_PLANES`
+                  path='<memory>' # file name, for messages
+                 )->dict:
+    "The planes treated as bad, {name: bit}; `InputError` for a name `planes` does not define."
+    if bad_bits is None: return {n: planes[n] for n in BAD_MASK_PLANES if n in planes}
+    items = _bit_items(bad_bits)
+    upper = {n.upper(): n for n in planes}
+    unknown = [t for t in items if isinstance(t, str) and t.upper() not in upper]
+    if unknown:
+        known = ', '.join(sorted(planes, key=planes.get)) or 'none (the MASK has no MP_* keywords: give bit numbers)'
+        raise _bad(path, f"unknown mask plane(s) {', '.join(map(repr, unknown))} in bad_bits; known: {known}")
+    out, names = {}, {b: n for n, b in planes.items()}
+    for t in items:
+        if isinstance(t, str): out[upper[t.upper()]] = planes[upper[t.upper()]]
+        elif _is_bit(t): out[names.get(int(t), f'BIT{t}')] = int(t)
+        else: raise _bad(path, f"bad_bits entry {t!r} is neither a mask plane name nor a bit number 0..63")
+    return out
 
 # %% ../nbs/00_core.ipynb #1740f647
 _VAR_NAMES, _WEIGHT_NAMES, _PSF_NAMES = ('VARIANCE', 'VAR'), ('WEIGHT', 'WHT', 'IVAR', 'INVVAR'), ('PSF',)
@@ -244,12 +312,61 @@ def _pixel_scale(h, wcs, path, survey):
     if survey is not None: return get_survey(survey).pixel_scale
     raise _bad(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); add a PIXSCALE keyword (arcsec) or give --survey")
 
+def _read_variance(hdul, shape, path):
+    "(variance as float32, 'variance' or 'weight'), or (None, None): from a VARIANCE or WEIGHT (inverse variance) HDU."
+    var, kind = None, None
+    for hh in hdul:
+        if hh.name in _VAR_NAMES + _WEIGHT_NAMES and hh.data is not None:
+            v = np.array(hh.data, dtype=np.float32)  # a copy: bad pixels become NaN in it, never in the file
+            if v.shape != shape: raise _bad(path, f"{hh.name} HDU shape {v.shape} differs from the image {shape}")
+            kind = 'variance' if hh.name in _VAR_NAMES else 'weight'
+            with np.errstate(divide='ignore'):
+                var = v if kind == 'variance' else np.where(v > 0, 1/v, np.inf).astype(np.float32)
+    return var, kind
+
+def _read_mask(hdul, shape, path):
+    "(integer MASK plane, its name -> bit dict), or (None, {}): one plane for every band, or one per band."
+    hh = next((h for h in hdul if h.name == 'MASK' and h.data is not None), None)
+    if hh is None: return None, {}
+    m = np.asarray(hh.data)
+    if m.shape not in (shape, shape[-2:]):
+        raise _bad(path, f"MASK HDU shape {m.shape} differs from the image {shape}")
+    if m.dtype.kind == 'f':
+        if not (np.isfinite(m).all() and (m == np.round(m)).all() and (m >= 0).all()):
+            raise _bad(path, "MASK HDU holds non-integer values; expected integer bit planes")
+        m = m.astype(np.int64)
+    elif m.dtype.kind not in 'iu':
+        raise _bad(path, f"MASK HDU has data type {m.dtype}; expected integer bit planes")
+    return np.ascontiguousarray(m, dtype=m.dtype.newbyteorder('=')), mask_planes(hh.header, path)
+
+def _bit_set(m, bit, path):
+    nbit = 8*m.dtype.itemsize
+    if bit >= nbit: raise _bad(path, f"mask bit {bit} does not exist in a {nbit}-bit MASK HDU")
+    u = m.view(f'u{m.dtype.itemsize}')  # unsigned, so that the top bit of a signed mask tests like the others
+    return (u & np.array(1 << bit, dtype=u.dtype)) != 0
+
+def _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path):
+    "(bad-pixel cube (nbands, ny, nx), pixels masked per reason and 'total'): MASK planes, non-finite data, variance."
+    cube_shape = (-1, *data.shape[-2:])
+    reasons = {}
+    if mbits is not None and (planes or bad_bits is not None):
+        reasons.update({n: _bit_set(mbits, b, path) for n, b in bad_mask_bits(planes, bad_bits, path).items()})
+    elif mbits is not None: reasons['MASK'] = mbits != 0  # a plain bad-pixel mask
+    reasons['nonfinite'] = ~np.isfinite(data)
+    if var is not None: reasons[var_kind] = ~(np.isfinite(var) & (var > 0))
+    bad = np.zeros(data.reshape(cube_shape).shape, bool)
+    for r in reasons.values(): bad |= r.reshape(cube_shape)
+    masked = {k: int(r.reshape(cube_shape).any(0).sum()) for k, r in reasons.items()}
+    masked['total'] = int(bad.any(0).sum())
+    return bad, masked
+
 def read_image(path, # FITS file
                survey:str|None=None, # survey-band key used when the file has no pixel scale
                nbands:int|None=None, # expected number of bands (None: any)
                pixel_scale:float|None=None, # arcsec/pixel overriding the header
+               bad_bits=None, # MASK planes that make a pixel bad: names and/or bit numbers; None: `BAD_MASK_PLANES`
               )->Image:
-    "Read a 2-D image or 3-D band cube from FITS, with its WCS, unit, variance and PSF; `InputError` on bad input."
+    "Read a 2-D image or 3-D band cube from FITS with its WCS, unit, variance, mask and PSF; `InputError` on bad input."
     path = Path(path)
     with _open_fits(path) as hdul:
         h = _image_hdu(hdul, path)
@@ -267,14 +384,16 @@ def read_image(path, # FITS file
         if wcs is not None and not wcs.has_celestial: wcs = None
         ps = float(pixel_scale) if pixel_scale else _pixel_scale(h, wcs, path, survey)
         if not np.isfinite(ps) or ps <= 0: raise _bad(path, f"pixel scale {ps} is not a positive number")
-        var = None
-        for hh in hdul:
-            if hh.name in _VAR_NAMES + _WEIGHT_NAMES and hh.data is not None:
-                v = np.asarray(hh.data, dtype=np.float32)
-                if v.shape != data.shape: raise _bad(path, f"{hh.name} HDU shape {v.shape} differs from the image {data.shape}")
-                with np.errstate(divide='ignore'): var = v if hh.name in _VAR_NAMES else np.where(v > 0, 1/v, np.inf).astype(np.float32)
+        var, var_kind = _read_variance(hdul, data.shape, path)
+        mbits, planes = _read_mask(hdul, data.shape, path)
+        bad, masked = _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path)
+        if bad.all():
+            raise _bad(path, f"every pixel is masked ({', '.join(f'{k} {v}' for k, v in masked.items() if v)})")
+        data[bad.reshape(data.shape)] = np.nan
+        if var is not None: var[bad.reshape(var.shape)] = np.nan
         psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in _PSF_NAMES and hh.data is not None), None)
-        return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path))
+        return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path),
+                     _one_band_if_same(bad), mbits, planes, masked)
 
 # %% ../nbs/00_core.ipynb #3c7431f2
 def write_image(path, # output FITS file
@@ -302,12 +421,13 @@ def write_image(path, # output FITS file
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #94609e02
-def estimate_noise(data:np.ndarray, # 2-D image (NaNs allowed)
+def estimate_noise(data:np.ndarray, # 2-D image (NaNs allowed, and ignored)
                    nsigma:float=2.0, # source-mask threshold on the smoothed image
+                   mask:np.ndarray|None=None, # bool, True = bad pixel to ignore (besides the non-finite ones)
                   )->float:
-    "Robust background noise per pixel: sigma-clipped MAD std of the pixels not covered by sources."
+    "Robust background noise per pixel: sigma-clipped MAD std of the unmasked pixels not covered by sources."
     data = np.asarray(data, dtype=np.float64)
-    good = np.isfinite(data)
+    good = np.isfinite(data) if mask is None else np.isfinite(data) & ~np.asarray(mask, bool)
     _, med, std = sigma_clipped_stats(data[good], sigma=3.0, maxiters=10, stdfunc='mad_std')
     if not std > 0: return float(std)
     # smoothing by a 1-pixel Gaussian divides white noise by 2*sqrt(pi)
@@ -318,13 +438,19 @@ def estimate_noise(data:np.ndarray, # 2-D image (NaNs allowed)
     return float(sigma_clipped_stats(data[keep], sigma=3.0, maxiters=10, stdfunc='mad_std')[2])
 
 def image_noise(im:Image)->np.ndarray:
-    "Noise per pixel for each band of `im` (in its flux units): variance HDU, NOISE/SKYSIG keyword, or `estimate_noise`."
+    "Noise per pixel for each band of `im` (its flux units), from unmasked pixels: variance, NOISE keyword or estimate."
+    bad = im.mask_cube
     if im.variance is not None:
-        v = im.variance.reshape(im.nbands, -1)
-        return np.array([np.sqrt(np.median(b[np.isfinite(b)])) for b in v])
+        v = im.variance.reshape(im.cube.shape)
+        ok = ~bad & np.isfinite(v) & (v > 0)
+        sig = np.array([np.sqrt(np.median(b[g])) if g.any() else np.nan for b, g in zip(v, ok)])
+        if not np.isfinite(sig).all():
+            empty = np.flatnonzero(~np.isfinite(sig)).tolist()
+            raise _bad(im.path, f"variance has no positive value outside the mask in band(s) {empty}")
+        return sig
     for k in ('NOISE', 'SKYSIG', 'SIGMA'):
         if k in im.header: return np.full(im.nbands, float(im.header[k]))
-    sig = np.array([estimate_noise(b) for b in im.cube])
+    sig = np.array([estimate_noise(b, mask=m) for b, m in zip(im.cube, bad)])
     if not (np.isfinite(sig) & (sig > 0)).all():
         raise _bad(im.path, f"noise estimate is {sig.tolist()} (constant or empty image?); give a NOISE keyword or a VARIANCE HDU")
     return sig

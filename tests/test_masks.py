@@ -1,0 +1,183 @@
+"""Masks in, at the I/O layer: survey-like multi-extension files (an HSC coadd, an LSST calexp) built here with astropy,
+read by `ganblend.core.read_image`. Bad pixels from the MASK planes (LSST afw `MP_*` convention), non-finite data and
+bad variance become NaN and are listed in `Image.mask`. The noise never sees them, and the file is never changed.
+
+`hsc_coadd_like` and `lsst_calexp_like` are the corpus for the end-to-end tests of the later layers."""
+import hashlib
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from ganblend.core import (InputError, BAD_MASK_PLANES, read_image, image_noise, make_wcs, decode_mask)
+
+# hscPipe coadd planes (afw defaults 0-8, then the coadd planes)
+HSC_PLANES = {'BAD': 0, 'SAT': 1, 'INTRP': 2, 'CR': 3, 'EDGE': 4, 'DETECTED': 5, 'DETECTED_NEGATIVE': 6,
+              'SUSPECT': 7, 'NO_DATA': 8, 'BRIGHT_OBJECT': 9, 'CLIPPED': 10, 'CROSSTALK': 11, 'INEXACT_PSF': 12,
+              'REJECTED': 13, 'SENSOR_EDGE': 14, 'UNMASKEDNAN': 15}
+# a Rubin calexp: the same afw defaults, then its own planes
+LSST_PLANES = {'BAD': 0, 'SAT': 1, 'INTRP': 2, 'CR': 3, 'EDGE': 4, 'DETECTED': 5, 'DETECTED_NEGATIVE': 6,
+               'SUSPECT': 7, 'NO_DATA': 8, 'CROSSTALK': 9, 'NOT_DEBLENDED': 10, 'UNMASKEDNAN': 11, 'VIGNETTED': 12,
+               'STREAK': 13}
+
+def _galaxies(shape, sigma, rng, n=12, flux=(200, 3000)):
+    "Sky noise `sigma` plus `n` round exponential-ish galaxies (sums of two Gaussians)."
+    yy, xx = np.mgrid[:shape[0], :shape[1]]
+    img = rng.normal(0, sigma, shape)
+    for _ in range(n):
+        x0, y0 = rng.uniform(8, shape[1] - 8), rng.uniform(8, shape[0] - 8)
+        f, r = rng.uniform(*flux), rng.uniform(1.2, 3.0)
+        for w, s in ((0.6, r), (0.4, 2.2*r)):
+            img += w*f/(2*np.pi*s**2)*np.exp(-((xx - x0)**2 + (yy - y0)**2)/(2*s**2))
+    return img
+
+def _mef(path, img, msk, var, planes, image_header, primary_header=None):
+    mh = fits.Header()
+    for k, v in planes.items(): mh[f'HIERARCH MP_{k}'] = v
+    fits.HDUList([fits.PrimaryHDU(header=fits.Header(primary_header or {})),
+                  fits.ImageHDU(img.astype(np.float32), image_header, name='IMAGE'),
+                  fits.ImageHDU(msk.astype(np.int32), mh, name='MASK'),
+                  fits.ImageHDU(var.astype(np.float32), name='VARIANCE')]).writeto(path)
+
+def hsc_coadd_like(path, garbage=None, shape=(120, 160), seed=0):
+    """An HSC-i coadd patch (0.168"/px, counts, FLUXMAG0): a NaN no-data stripe (NO_DATA), a saturated and
+    interpolated star core (SAT|INTRP), DETECTED footprints, a BRIGHT_OBJECT region, CLIPPED and INEXACT_PSF pixels,
+    one pixel of zero variance. `garbage`: a value written under every bad pixel (and in the variance under the
+    MASK-bad ones) instead of NaN. Returns (image, mask, the expected bad-pixel mask)."""
+    p, rng = HSC_PLANES, np.random.default_rng(seed)
+    sigma = 6.0
+    img = _galaxies(shape, sigma, rng)
+    var = np.full(shape, sigma**2) + np.clip(img, 0, None)/5.0  # finite under the no-data stripe too
+    msk = np.zeros(shape, np.int64)
+    msk[:, -14:] |= 1 << p['NO_DATA']
+    img[:, -14:] = np.nan
+    msk[60:64, 40:44] |= 1 << p['SAT'] | 1 << p['INTRP']  # the core of a saturated star, interpolated over
+    img[60:64, 40:44] = 5e4
+    msk[50:75, 30:55] |= 1 << p['BRIGHT_OBJECT']
+    msk[img > 3*sigma] |= 1 << p['DETECTED']
+    msk[10:12, 100:110] |= 1 << p['CLIPPED']
+    msk[90:100, 10:20] |= 1 << p['INEXACT_PSF']
+    var[30, 30] = 0.0
+    bad_m = (msk & (1 << p['NO_DATA'] | 1 << p['SAT'])) > 0
+    bad = bad_m.copy()
+    bad[30, 30] = True
+    if garbage is not None:
+        img[bad] = garbage
+        var[bad_m] = garbage
+    ih = make_wcs(shape, 0.168, ra=150.1, dec=2.2).to_header()
+    ih['BUNIT'] = 'count'
+    _mef(path, img, msk, var, p, ih, {'FLUXMAG0': 63095734448.0})
+    return img, msk, bad
+
+def lsst_calexp_like(path, garbage=None, shape=(100, 140), seed=1):
+    """An LSST calexp cutout (0.2"/px, nJy): an EDGE border, a NO_DATA corner (NaN), cosmic rays (CR|INTRP), a satellite
+    STREAK (bad only on request), SUSPECT pixels, a VIGNETTED region. Returns (image, mask, expected bad-pixel mask)."""
+    p, rng = LSST_PLANES, np.random.default_rng(seed)
+    sigma = 40.0  # nJy per pixel
+    img = _galaxies(shape, sigma, rng, flux=(2e3, 4e4))
+    var = np.full(shape, sigma**2)
+    msk = np.zeros(shape, np.int64)
+    edge = np.zeros(shape, bool)
+    edge[:3], edge[-3:], edge[:, :3], edge[:, -3:] = True, True, True, True
+    msk[edge] |= 1 << p['EDGE']
+    msk[-20:, -25:] |= 1 << p['NO_DATA']
+    img[-20:, -25:] = np.nan
+    for y, x in ((20, 30), (21, 30), (22, 31), (70, 90)):
+        msk[y, x] |= 1 << p['CR'] | 1 << p['INTRP']
+    msk[40, 5:120] |= 1 << p['STREAK']
+    msk[50:52, 60:62] |= 1 << p['SUSPECT']
+    msk[:15, 100:130] |= 1 << p['VIGNETTED']
+    msk[img > 3*sigma] |= 1 << p['DETECTED']
+    bad = (msk & (1 << p['EDGE'] | 1 << p['NO_DATA'] | 1 << p['CR'] | 1 << p['SUSPECT'])) > 0
+    if garbage is not None:
+        img[bad] = garbage
+        var[bad] = garbage
+    ih = make_wcs(shape, 0.2, ra=53.1, dec=-28.1).to_header()
+    ih['BUNIT'] = 'nJy'
+    _mef(path, img, msk, var, p, ih)
+    return img, msk, bad
+
+MAKERS = {'hsc': hsc_coadd_like, 'lsst': lsst_calexp_like}
+
+@pytest.mark.parametrize('kind', MAKERS)
+def test_masks_honoured(kind, tmp_path):
+    img, msk, bad = MAKERS[kind](tmp_path/'in.fits')
+    im = read_image(tmp_path/'in.fits')
+    np.testing.assert_array_equal(im.mask, bad)
+    np.testing.assert_array_equal(np.isnan(im.data), bad)
+    np.testing.assert_array_equal(np.isnan(im.variance), bad)
+    np.testing.assert_array_equal(im.data[~bad], img[~bad].astype(np.float32))
+    np.testing.assert_array_equal(im.mask_bits, msk)
+    assert im.mask_planes == (HSC_PLANES if kind == 'hsc' else LSST_PLANES)
+    assert im.masked['total'] == bad.sum()
+    assert all(n in im.masked for n in BAD_MASK_PLANES)  # every default plane is defined in these files
+
+def test_units_and_scale_kept(tmp_path):
+    hsc_coadd_like(tmp_path/'hsc.fits')
+    lsst_calexp_like(tmp_path/'lsst.fits')
+    h, l = read_image(tmp_path/'hsc.fits'), read_image(tmp_path/'lsst.fits')
+    assert (h.bunit, l.bunit) == ('count', 'nJy')
+    assert abs(h.pixel_scale - 0.168) < 1e-6 and abs(l.pixel_scale - 0.2) < 1e-6
+
+def test_counts_per_reason(tmp_path):
+    hsc_coadd_like(tmp_path/'hsc.fits')
+    m = read_image(tmp_path/'hsc.fits').masked
+    expected = (120*14, 16, 120*14, 1, 120*14 + 16 + 1)
+    assert (m['NO_DATA'], m['SAT'], m['nonfinite'], m['variance'], m['total']) == expected
+    lsst_calexp_like(tmp_path/'lsst.fits')
+    m = read_image(tmp_path/'lsst.fits').masked
+    assert m['CR'] == 4 and m['SUSPECT'] == 4 and m['NO_DATA'] == 500 and 'STREAK' not in m
+
+@pytest.mark.parametrize('kind', MAKERS)
+def test_noise_ignores_masked_pixels(kind, tmp_path):
+    "Anything under the masked pixels, in the image or the variance, leaves the noise exactly as it was."
+    MAKERS[kind](tmp_path/'clean.fits')
+    MAKERS[kind](tmp_path/'garbage.fits', garbage=1e6)
+    clean, dirty = read_image(tmp_path/'clean.fits'), read_image(tmp_path/'garbage.fits')
+    np.testing.assert_array_equal(clean.mask, dirty.mask)
+    np.testing.assert_array_equal(image_noise(clean), image_noise(dirty))
+    for im in (clean, dirty): im.variance = None  # the robust estimate from the pixels alone
+    np.testing.assert_array_equal(image_noise(clean), image_noise(dirty))
+
+def test_user_bad_bits(tmp_path):
+    img, msk, bad = lsst_calexp_like(tmp_path/'lsst.fits')
+    streak = (msk & 1 << LSST_PLANES['STREAK']) > 0
+    for bits in (list(BAD_MASK_PLANES) + ['STREAK'], 'bad,sat,cr,edge,suspect,no_data,streak',
+                 [0, 1, 3, 4, 7, 8, 13]):
+        np.testing.assert_array_equal(read_image(tmp_path/'lsst.fits', bad_bits=bits).mask, bad | streak)
+    only = read_image(tmp_path/'lsst.fits', bad_bits=['NO_DATA'])
+    assert only.mask.sum() == 500 and np.isfinite(only.data[20, 30])  # the cosmic ray is data again
+    with pytest.raises(InputError) as e: read_image(tmp_path/'lsst.fits', bad_bits=['CR', 'SATELLITE'])
+    msg = str(e.value)
+    assert '\n' not in msg and msg.startswith(f"{tmp_path/'lsst.fits'}: unknown mask plane(s) 'SATELLITE'")
+    assert msg.endswith('known: ' + ', '.join(LSST_PLANES))
+
+def test_bit_numbers_come_from_the_keywords(tmp_path):
+    "A file whose planes are numbered unlike afw's defaults: NO_DATA is bit 3, CR bit 8."
+    shape = (40, 50)
+    img = np.random.default_rng(2).normal(0, 1, shape)
+    msk = np.zeros(shape, np.int32)
+    msk[:, :5] = 1 << 3
+    msk[20, 20] = 1 << 8
+    msk[30, 30] = 1 << 5  # DETECTED
+    _mef(tmp_path/'odd.fits', img, msk, np.ones(shape), {'NO_DATA': 3, 'CR': 8, 'DETECTED': 5},
+         fits.Header({'PIXSCALE': 0.2}))
+    im = read_image(tmp_path/'odd.fits')
+    assert im.masked == {'CR': 1, 'NO_DATA': 200, 'nonfinite': 0, 'variance': 0, 'total': 201}
+    assert decode_mask(im.mask_bits[20, 20], im.mask_planes) == ['CR'] and not im.mask[30, 30]
+
+def test_file_never_changed(tmp_path):
+    hsc_coadd_like(tmp_path/'hsc.fits')
+    before = hashlib.sha256((tmp_path/'hsc.fits').read_bytes()).hexdigest()
+    im = read_image(tmp_path/'hsc.fits')
+    im.data[:] = 0
+    assert hashlib.sha256((tmp_path/'hsc.fits').read_bytes()).hexdigest() == before
+
+def test_plain_file_reads_as_before(tmp_path):
+    a = np.random.default_rng(5).normal(0, 1, (30, 40)).astype(np.float32)
+    a[3, 3] = np.nan
+    fits.PrimaryHDU(a, header=fits.Header({'PIXSCALE': 0.168})).writeto(tmp_path/'plain.fits')
+    im = read_image(tmp_path/'plain.fits', bad_bits=['NO_DATA'])  # no MASK HDU: nothing for bad_bits to select
+    np.testing.assert_array_equal(im.data, a)
+    assert im.mask_bits is None and im.mask_planes == {} and im.mask.sum() == 1 and im.mask[3, 3]
+    assert im.masked == {'nonfinite': 1, 'total': 1}
