@@ -1,4 +1,4 @@
-"""Where the training set covers the galaxies a user feeds in: a self-organizing map of ground-measurable magnitude, size, shape, concentration and colours, an out-of-distribution score per source and per image, and how the recognized fraction degrades outside the training population.
+"""The training population as the reference of the out-of-distribution score: the coverage maps built from it, the calibration of their p-values, and how the recognized fraction of blends degrades outside that population.
 
 Docs: https://ganblend.github.io/ganblend/coverage.html.md"""
 
@@ -6,112 +6,31 @@ Docs: https://ganblend.github.io/ganblend/coverage.html.md"""
 
 # %% ../nbs/11_coverage.ipynb #52590566
 from __future__ import annotations
-import functools, json, sys, time, warnings
-from dataclasses import dataclass, field
+import sys, time
 from pathlib import Path
 
 import numpy as np
-import sep
 from astropy.table import Table, vstack
 from tqdm.auto import tqdm
 
 import ganblend
-from .core import get_survey, InputError, ConfigError, WeightsError, atomic_output, script
+from .core import get_survey, InputError, ConfigError, script
 from .simulate import draw_population, render_table, add_noise, enclosed_radius, effective_sersic_n
-from .enhance import WEIGHTS_DIR
+from .ood import *
+
+# the scoring moved to `ood`; its names stay importable from here
+_all_ = ['SHAPE_FEATURES', 'ASINH_SOFTENING', 'MEASURE_SETTINGS', 'asinh_mag', 'feature_names', 'measure_sources',
+         'measure_stamps', 'train_som', 'SOM_FORMAT', 'CoverageSOM', 'feature_matrix', 'SOM_DIR', 'som_name',
+         'som_path', 'load_som', 'plot_components', 'OOD_ALPHA', 'image_ood', 'ood_summary', 'ood_keywords',
+         'add_ood_column']
 
 # %% auto #0
-__all__ = ['SHAPE_FEATURES', 'ASINH_SOFTENING', 'MEASURE_SETTINGS', 'SOM_FORMAT', 'OOD_ALPHA', 'TARGET_POPULATIONS', 'asinh_mag',
-           'feature_names', 'measure_sources', 'measure_stamps', 'ground_blends', 'reference_catalog', 'train_som',
-           'CoverageSOM', 'feature_matrix', 'som_name', 'som_path', 'build_som', 'load_som', 'image_ood', 'ood_summary',
-           'ood_keywords', 'add_ood_column', 'shifted_population', 'coverage_experiment', 'recognized_by_ood',
-           'population_summary', 'plot_hit_maps', 'plot_components', 'plot_recognized_vs_ood', 'som_cli']
-
-# %% ../nbs/11_coverage.ipynb #cd99fcc1
-SHAPE_FEATURES = ('mag', 'log_hlr', 'e', 'C')
-ASINH_SOFTENING = 5.0  # noise units: asinh magnitudes bend away from -2.5 log10 below ~ this flux
-MEASURE_SETTINGS = dict(threshold=1.5, minarea=5, deblend_cont=0.005)  # detection settings of the coverage catalogs
-
-def asinh_mag(flux, # flux in units of the pixel noise σ
-              softening:float=ASINH_SOFTENING, # b: the flux (noise units) where the asinh and log magnitudes part
-             )->np.ndarray:
-    "Lupton et al. (1999) asinh magnitude of a flux in noise units: −2.5 log10(flux) for flux ≫ softening, finite at flux ≤ 0."
-    b = float(softening)
-    return -2.5/np.log(10)*(np.arcsinh(np.asarray(flux, np.float64)/(2*b)) + np.log(b))
-
-def feature_names(nbands:int=1, # number of bands of the images
-                 )->list:
-    "SOM feature names for `nbands`-band images: `mag`, `log_hlr`, `e`, `C`, then adjacent-band colours `c01`, `c12`, ..."
-    return list(SHAPE_FEATURES) + [f'c{i}{i+1}' for i in range(nbands - 1)]
-
-# %% ../nbs/11_coverage.ipynb #1112dce9
-def _cube(image):
-    a = np.asarray(image, np.float64)
-    if a.ndim == 2: a = a[None]
-    if a.ndim != 3: raise InputError(f"image: expected a 2-D image or a (bands, h, w) cube, got shape {a.shape}")
-    return a
-
-def _empty(nb):
-    cols = ['x', 'y', 'flux', 'hlr', 'r20', 'r80', 'a', 'b', 'flag'] + [f'flux_b{j}' for j in range(nb)] + feature_names(nb)
-    return Table({c: np.zeros(0, int if c == 'flag' else float) for c in cols})
-
-def measure_sources(image:np.ndarray, # (h, w) image or (bands, h, w) cube, any flux unit (NaN = masked)
-                    noise, # noise σ per pixel: a number, or one per band, in the image's unit
-                    pixel_scale:float, # arcsec per pixel
-                    threshold:float=MEASURE_SETTINGS['threshold'], # sep detection threshold (noise units, matched-filtered)
-                    minarea:int=MEASURE_SETTINGS['minarea'], # minimum pixels above threshold
-                    deblend_cont:float=MEASURE_SETTINGS['deblend_cont'], # sep deblending contrast
-                   )->Table:
-    "Detect sources with sep and measure the coverage features: one row per source (`x`, `y` 0-based pixels, fluxes in noise units, `hlr`, `r20`, `r80` arcsec, features)."
-    a = _cube(image); nb = a.shape[0]
-    sig = np.broadcast_to(np.asarray(noise, np.float64).ravel(), (nb,))
-    if not (np.isfinite(sig) & (sig > 0)).all(): raise InputError(f"noise: {sig.tolist()} must be positive and finite")
-    bad = ~np.isfinite(a).all(0)
-    if bad.all(): return _empty(nb)
-    z = np.where(bad, 0., a/sig[:, None, None])
-    det = np.ascontiguousarray(z.sum(0)/np.sqrt(nb))   # unit noise per pixel
-    sep.set_extract_pixstack(max(300_000, 2*det.size)); sep.set_sub_object_limit(4096)
-    try: obj, seg = sep.extract(det, threshold, err=1.0, mask=bad, minarea=minarea, deblend_cont=deblend_cont, segmentation_map=True)
-    except Exception as e: raise InputError(f"image: sep.extract failed ({e})") from None
-    if len(obj) == 0: return _empty(nb)
-    x, y, A, B, th = obj['x'], obj['y'], obj['a'], obj['b'], obj['theta']
-    odd = ~(np.isfinite(A) & np.isfinite(B) & np.isfinite(th) & (B > 0))   # degenerate moments (e.g. one-pixel-wide sources)
-    A, B, th = np.where(odd, 1., np.maximum(A, 0.1)), np.where(odd, 1., np.clip(B, 0.1, np.maximum(A, 0.1))), np.where(odd, 0., np.clip(th, -np.pi/2, np.pi/2))  # float32 θ can exceed π/2
-    kw = dict(mask=bad, seg_id=np.arange(1, len(obj) + 1, dtype=np.int32), segmap=seg)  # neighbours' segments masked
-    kr, _ = sep.kron_radius(det, x, y, A, B, th, 6.0, **kw)
-    kr = np.where(np.isfinite(kr) & (kr > 0), kr, 3.5)
-    ar = np.maximum(2.5*kr, 3.5/np.sqrt(np.maximum(A*B, 1e-6)))   # Kron aperture, at least a 3.5-pixel circle
-    flux, _, fl = sep.sum_ellipse(det, x, y, A, B, th, ar, subpix=5, **kw)
-    fb = [sep.sum_ellipse(np.ascontiguousarray(z[j]), x, y, A, B, th, ar, subpix=5, **kw)[0] for j in range(nb)]
-    rmax = np.maximum(2*ar*np.sqrt(A*B), 7.)
-    rad, _ = sep.flux_radius(det, x, y, rmax, [0.2, 0.5, 0.8], normflux=np.where(flux > 0, flux, 1.), subpix=5, **kw)
-    rad = np.where((flux > 0)[:, None], rad, np.nan)*pixel_scale
-    t = Table(dict(x=x, y=y, flux=flux, hlr=rad[:, 1], r20=rad[:, 0], r80=rad[:, 2], a=A, b=B, flag=obj['flag'] | fl))
-    for j in range(nb): t[f'flux_b{j}'] = fb[j]
-    with np.errstate(divide='ignore', invalid='ignore'):
-        t['mag'] = asinh_mag(flux)
-        t['log_hlr'] = np.log10(t['hlr'])
-        t['e'] = (A - B)/(A + B)
-        t['C'] = 5*np.log10(t['r80']/t['r20'])
-        for j in range(nb - 1): t[f'c{j}{j+1}'] = asinh_mag(fb[j]) - asinh_mag(fb[j + 1])
-    for c in ('x', 'y'): t[c].unit = 'pix'
-    for c in ('hlr', 'r20', 'r80'): t[c].unit = 'arcsec'
-    return t
-
-def measure_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) stamps
-                   noise, # noise σ per pixel: a number or one per band
-                   pixel_scale:float, # arcsec per pixel
-                   progress:bool=False, # show a progress bar
-                   **kw # `measure_sources` settings
-                  )->Table:
-    "`measure_sources` on each stamp, stacked, with the stamp index in column `stamp`."
-    s = np.asarray(stamps)
-    if s.ndim == 3: s = s[:, None]
-    out = []
-    for i, im in enumerate(tqdm(s, disable=not progress, desc='measure', leave=False)):
-        t = measure_sources(im, noise, pixel_scale, **kw); t['stamp'] = np.full(len(t), i, int); out.append(t)
-    if not out: t = _empty(s.shape[1] if s.ndim == 4 else 1); t['stamp'] = np.zeros(0, int); return t
-    return vstack(out, metadata_conflicts='silent')
+__all__ = ['TARGET_POPULATIONS', 'ground_blends', 'reference_catalog', 'build_som', 'shifted_population', 'coverage_experiment',
+           'recognized_by_ood', 'population_summary', 'plot_hit_maps', 'plot_recognized_vs_ood', 'som_cli',
+           'SHAPE_FEATURES', 'ASINH_SOFTENING', 'MEASURE_SETTINGS', 'asinh_mag', 'feature_names', 'measure_sources',
+           'measure_stamps', 'train_som', 'SOM_FORMAT', 'CoverageSOM', 'feature_matrix', 'SOM_DIR', 'som_name',
+           'som_path', 'load_som', 'plot_components', 'OOD_ALPHA', 'image_ood', 'ood_summary', 'ood_keywords',
+           'add_ood_column']
 
 # %% ../nbs/11_coverage.ipynb #33048085
 def ground_blends(n:int, # number of blends
@@ -123,10 +42,12 @@ def ground_blends(n:int, # number of blends
                   progress:bool=False, # show a progress bar
                   **kw # more `blends.draw_blends` settings (sep_range, max_flux_ratio, ...)
                  )->tuple:
-    "Noiseless ground stamps (n, n_bands, size, size) in electrons of `draw_blends`' pairs, rendered on the ground grid only, and the truth table."
+    """Noiseless ground stamps (n, n_bands, size, size) in electrons of `draw_blends`' pairs, rendered on the ground
+    grid only, and the truth table."""
     from ganblend.blends import draw_blends
     bands = [get_survey(b).name for b in bands]
-    truth, gals = draw_blends(n, seed, ('hst-f775w',), bands, mag_range=mag_range, ground_size=size, population=population, **kw)
+    truth, gals = draw_blends(n, seed, ('hst-f775w',), bands, mag_range=mag_range, ground_size=size,
+                              population=population, **kw)
     order = np.lexsort((np.asarray(gals['component']), np.asarray(gals['blend'])))
     g, = render_table(gals[order], [(bands, size)], progress=progress)
     return g.reshape(n, 2, *g.shape[1:]).sum(1), truth
@@ -140,124 +61,24 @@ def reference_catalog(n_isolated:int=8000, # training-population galaxies alone
                      )->Table:
     "Coverage features of the training population on noisy ground stamps, alone and blended (column `kind`)."
     bands = [get_survey(b).name for b in bands]
-    sig = np.array([get_survey(b).noise_sigma for b in bands]); ps = get_survey(bands[0]).pixel_scale
+    sig = np.array([get_survey(b).noise_sigma for b in bands])
+    ps = get_survey(bands[0]).pixel_scale
     rng = np.random.default_rng([seed, 3])
-    iso, = render_table(draw_population(n_isolated, seed=[seed, 1], mag_range=mag_range), [(bands, 23)], progress=progress)
+    pop = draw_population(n_isolated, seed=[seed, 1], mag_range=mag_range)
+    iso, = render_table(pop, [(bands, 23)], progress=progress)
     bl, _ = ground_blends(n_blends, seed=seed + 1, bands=bands, mag_range=mag_range, progress=progress)
     cats = []
     for kind, imgs in (('isolated', iso), ('blend', bl)):
-        c = measure_stamps(add_noise(imgs, bands, rng), sig, ps, progress=progress); c['kind'] = kind; cats.append(c)
+        c = measure_stamps(add_noise(imgs, bands, rng), sig, ps, progress=progress)
+        c['kind'] = kind
+        cats.append(c)
     out = vstack(cats, metadata_conflicts='silent')
     out.meta.update(bands=bands, seed=seed, n_isolated=n_isolated, n_blends=n_blends, mag_range=list(mag_range))
     return out
 
-# %% ../nbs/11_coverage.ipynb #fba2994a
-def train_som(X:np.ndarray, # (n, k) standardised features
-              grid=(16, 16), # cells per side
-              n_iter:int=30000, # training steps (one input each)
-              sigma:float=3.0, # initial neighbourhood radius (cells); decays to sigma/3
-              learning_rate:float=0.5, # initial learning rate
-              seed:int=0, # random order of the inputs
-             )->np.ndarray:
-    "Prototype vectors (gx, gy, k) of a MiniSom trained on `X` (PCA initialisation, seeded)."
-    from minisom import MiniSom
-    X = np.asarray(X, np.float64)
-    if X.ndim != 2 or len(X) < 2 or not np.isfinite(X).all(): raise InputError(f"X: need a finite (n ≥ 2, k) array, got shape {X.shape}")
-    som = MiniSom(int(grid[0]), int(grid[1]), X.shape[1], sigma=sigma, learning_rate=learning_rate, random_seed=seed)
-    som.pca_weights_init(X)
-    som.train(X, int(n_iter), random_order=True)
-    return som.get_weights().copy()
-
-# %% ../nbs/11_coverage.ipynb #bf36dc68
-SOM_FORMAT = 'ganblend-som'
-
-@dataclass
-class CoverageSOM:
-    "A SOM of the training population's ground features, with everything needed to score new sources."
-    weights: np.ndarray      # (gx, gy, k) prototypes in standardised units
-    center: np.ndarray       # (k,) feature medians of the training sample
-    scale: np.ndarray        # (k,) feature scales (1.4826 MAD)
-    hits: np.ndarray         # (gx, gy) fraction of the reference sources whose best-matching cell is this one
-    qe_ref: np.ndarray       # sorted quantization errors of the held-out reference sample
-    features: list           # feature names, in column order
-    bands: list              # ground survey-band keys of the images it describes
-    pixel_scale: float       # arcsec per pixel of those images
-    settings: dict = field(default_factory=lambda: dict(MEASURE_SETTINGS))  # `measure_sources` settings
-    meta: dict = field(default_factory=dict)  # provenance: command, seeds, sample sizes, versions
-
-    @property
-    def grid(self)->tuple: return tuple(self.weights.shape[:2])
-
-    def standardise(self, X:np.ndarray)->np.ndarray:
-        "Features (n, k) in the map's standardised units."
-        return (np.asarray(X, np.float64) - self.center)/self.scale
-
-    def bmu(self, X:np.ndarray)->tuple:
-        "(flat index of the best-matching cell, quantization error) per row of `X` (n, k); -1 and NaN where a feature is not finite."
-        Z = self.standardise(np.asarray(X, np.float64).reshape(-1, len(self.features)))
-        ok = np.isfinite(Z).all(1); Z = np.where(ok[:, None], Z, 0.)
-        Wf = self.weights.reshape(-1, self.weights.shape[-1])
-        d2 = (Z**2).sum(1)[:, None] - 2*Z @ Wf.T + (Wf**2).sum(1)[None]
-        k = np.argmin(d2, 1) if len(Z) else np.zeros(0, int)
-        qe = np.sqrt(np.maximum(d2[np.arange(len(Z)), k], 0))
-        return np.where(ok, k, -1), np.where(ok, qe, np.nan)
-
-    def p_value(self, qe)->np.ndarray:
-        "(1 + number of held-out reference errors ≥ qe)/(1 + their number); NaN stays NaN."
-        qe = np.asarray(qe, np.float64); n = len(self.qe_ref)
-        n_ge = n - np.searchsorted(self.qe_ref, np.where(np.isfinite(qe), qe, 0.), 'left')
-        return np.where(np.isfinite(qe), (n_ge + 1)/(n + 1), np.nan)
-
-    def score(self, cat)->Table:
-        "`ood_p`, `ood_qe`, best-matching cell `som_i`, `som_j` and its `som_occupancy`, per row of a feature catalog (or (n, k) array)."
-        X = feature_matrix(cat, self.features) if isinstance(cat, Table) else np.asarray(cat, np.float64).reshape(-1, len(self.features))
-        k, qe = self.bmu(X)
-        gy = self.grid[1]
-        occ = np.where(k >= 0, self.hits.ravel()[np.maximum(k, 0)], np.nan)
-        return Table(dict(ood_p=self.p_value(qe), ood_qe=qe, som_i=np.where(k >= 0, k//gy, -1), som_j=np.where(k >= 0, k % gy, -1),
-                          som_occupancy=occ))
-
-    def to_dict(self)->dict:
-        "JSON-ready dictionary (floats rounded to 7 significant digits)."
-        r = lambda a: [float(f'{v:.7g}') for v in np.ravel(a)]
-        return dict(format=SOM_FORMAT, format_version=1, features=list(self.features), bands=list(self.bands), pixel_scale=float(self.pixel_scale),
-                    settings=dict(self.settings), grid=list(self.grid), weights=r(self.weights), center=r(self.center), scale=r(self.scale),
-                    hits=r(self.hits), qe_ref=r(self.qe_ref), meta=self.meta)
-
-    @classmethod
-    def from_dict(cls, d:dict):
-        "Inverse of `to_dict`."
-        if d.get('format') != SOM_FORMAT: raise WeightsError(f"not a {SOM_FORMAT} file (format {d.get('format')!r})")
-        gx, gy = d['grid']; k = len(d['features'])
-        return cls(np.asarray(d['weights'], np.float64).reshape(gx, gy, k), np.asarray(d['center'], np.float64), np.asarray(d['scale'], np.float64),
-                   np.asarray(d['hits'], np.float64).reshape(gx, gy), np.sort(np.asarray(d['qe_ref'], np.float64)), list(d['features']),
-                   list(d['bands']), float(d['pixel_scale']), dict(d.get('settings', MEASURE_SETTINGS)), dict(d.get('meta', {})))
-
-    def save(self, path, # output JSON file
-             overwrite:bool=True)->Path:
-        "Write the map as JSON (atomically)."
-        with atomic_output(Path(path), overwrite) as tmp: Path(tmp).write_text(json.dumps(self.to_dict()))
-        return Path(path)
-
-def feature_matrix(cat:Table, # catalog with the feature columns
-                   features, # feature names
-                  )->np.ndarray:
-    "(n, k) float array of the `features` columns of `cat`."
-    return np.column_stack([np.asarray(cat[f], np.float64) for f in features]) if len(cat) else np.zeros((0, len(features)))
-
 # %% ../nbs/11_coverage.ipynb #d4a62f39
-def som_name(bands)->str:
-    "Short name of a band set: 'hsc-i', 'hsc-grizy' (one survey), else the keys joined by '+'."
-    specs = [get_survey(b) for b in ([bands] if isinstance(bands, str) else bands)]
-    if len({s.survey for s in specs}) == 1: return f"{specs[0].survey.lower()}-{''.join(s.band for s in specs)}"
-    return '+'.join(s.name for s in specs)
-
-def som_path(bands)->Path:
-    "Path of the shipped map for images in `bands`: `ganblend/weights/som-<name>.json`."
-    return WEIGHTS_DIR/f'som-{som_name(bands)}.json'
-
 def build_som(bands=('hsc-i',), # ground survey-band keys
-              n_isolated:int=8000, # isolated training-population galaxies in the training sample (half as many held out)
+              n_isolated:int=8000, # isolated training-population galaxies to train on (half as many held out)
               n_blends:int=4000, # blends in the training sample (half as many held out)
               grid:int=16, # cells per side
               n_iter:int=30000, # SOM training steps
@@ -267,135 +88,59 @@ def build_som(bands=('hsc-i',), # ground survey-band keys
              )->CoverageSOM:
     "Measure the reference population, train the SOM, calibrate the OOD p-value on a held-out sample; optionally save."
     bands = [get_survey(b).name for b in bands]
-    if len({get_survey(b).pixel_scale for b in bands}) > 1: raise ConfigError(f"bands: different pixel scales in {bands}")
+    if len({get_survey(b).pixel_scale for b in bands}) > 1:
+        raise ConfigError(f"bands: different pixel scales in {bands}")
     feats = feature_names(len(bands))
     def sample(ni, nbl, s):
         X = feature_matrix(reference_catalog(ni, nbl, s, bands, progress=progress), feats)
         return X[np.isfinite(X).all(1)]
     X, Xh = sample(n_isolated, n_blends, seed), sample(n_isolated//2, n_blends//2, seed + 1)
-    center = np.median(X, 0); scale = 1.4826*np.median(np.abs(X - center), 0)
+    center = np.median(X, 0)
+    scale = 1.4826*np.median(np.abs(X - center), 0)
     scale = np.where(scale > 0, scale, X.std(0) + 1e-12)
     W = train_som((X - center)/scale, (grid, grid), n_iter, seed=seed)
-    som = CoverageSOM(W, center, scale, np.zeros((grid, grid)), np.zeros(0), feats, bands, get_survey(bands[0]).pixel_scale)
-    k_train, _ = som.bmu(X); k_held, qe = som.bmu(Xh)
+    som = CoverageSOM(W, center, scale, np.zeros((grid, grid)), np.zeros(0), feats, bands,
+                      get_survey(bands[0]).pixel_scale)
+    k_train, _ = som.bmu(X)
+    k_held, qe = som.bmu(Xh)
     som.hits = (np.bincount(np.r_[k_train, k_held], minlength=grid*grid)/(len(X) + len(Xh))).reshape(grid, grid)
     som.qe_ref = np.sort(qe)
     import minisom
-    som.meta = dict(command=f"python -m ganblend.coverage --bands {','.join(bands)} --n-isolated {n_isolated} --n-blends {n_blends} "
-                            f"--grid {grid} --n-iter {n_iter} --seed {seed}",
-                    seed=seed, n_train=len(X), n_heldout=len(Xh), n_isolated=n_isolated, n_blends=n_blends, n_iter=n_iter,
-                    population='simulate.draw_population defaults (F775W 20-25.5), alone and in draw_blends pairs; survey noise',
+    som.meta = dict(command=f"python -m ganblend.coverage --bands {','.join(bands)} --n-isolated {n_isolated} "
+                            f"--n-blends {n_blends} --grid {grid} --n-iter {n_iter} --seed {seed}",
+                    seed=seed, n_train=len(X), n_heldout=len(Xh), n_isolated=n_isolated, n_blends=n_blends,
+                    n_iter=n_iter,
+                    population='simulate.draw_population defaults (F775W 20-25.5), alone and in draw_blends pairs; '
+                               'survey noise',
                     ganblend=ganblend.__version__, minisom=getattr(minisom, '__version__', 'unknown'),
                     created=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()))
     if out is not None: som.save(out)
     return som
-
-@functools.lru_cache(8)
-def _load(path:str, mtime:float)->CoverageSOM:
-    try: d = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as e: raise WeightsError(f"{path}: cannot read the coverage map ({e})") from None
-    try: return CoverageSOM.from_dict(d)
-    except WeightsError as e: raise WeightsError(f"{path}: {e}") from None
-
-def load_som(bands=('hsc-i',), # ground survey-band keys of the shipped map
-             path=None, # or: a JSON written by `build_som`/`CoverageSOM.save`
-            )->CoverageSOM:
-    "A shipped or saved coverage map; `WeightsError` if there is none."
-    p = Path(path) if path is not None else som_path(bands)
-    if not p.exists(): raise WeightsError(f"{p}: no coverage map for bands {bands} (build one with `python -m ganblend.coverage --bands ...`)")
-    return _load(str(p), p.stat().st_mtime)
-
-# %% ../nbs/11_coverage.ipynb #a2f71f75
-OOD_ALPHA = 0.01  # p-value below which a source counts as out of distribution in the summaries
-
-def image_ood(image:np.ndarray, # (h, w) or (bands, h, w) ground image, any flux unit
-              noise, # noise σ per pixel (number or one per band)
-              som:CoverageSOM|None=None, # coverage map (default: the shipped one for `bands`)
-              bands=('hsc-i',), # ground survey-band keys of the image (to pick the shipped map)
-              pixel_scale:float|None=None, # arcsec per pixel (default: the map's)
-             )->Table:
-    "Sources of an image with their coverage features and scores (`ood_p`, `ood_qe`, `som_i`, `som_j`, `som_occupancy`)."
-    som = som or load_som(bands)
-    ps = som.pixel_scale if pixel_scale is None else float(pixel_scale)
-    if abs(ps/som.pixel_scale - 1) > 0.01:
-        warnings.warn(f"pixel scale {ps}\"/px differs from the coverage map's {som.pixel_scale}\"/px: the scores compare unlike measurements")
-    cat = measure_sources(image, noise, ps, **som.settings)
-    nb = _cube(image).shape[0]
-    if nb != len(som.bands): raise InputError(f"image: has {nb} band(s); the coverage map {som_name(som.bands)!r} needs {len(som.bands)}")
-    sc = som.score(cat)
-    for c in sc.colnames: cat[c] = sc[c]
-    return cat
-
-def ood_summary(p, # per-source OOD p-values (NaN = not scored)
-                alpha:float=OOD_ALPHA, # threshold for "out of distribution"
-               )->dict:
-    "n (sources scored), median p-value, fraction with p < `alpha` (NaN when no source was scored)."
-    p = np.asarray(p, np.float64); p = p[np.isfinite(p)]
-    if not len(p): return dict(n=0, median=np.nan, frac=np.nan)
-    return dict(n=int(len(p)), median=float(np.median(p)), frac=float(np.mean(p < alpha)))
-
-def ood_keywords(image:np.ndarray, # ground image or cube on the map's pixel grid
-                 noise, # noise σ per pixel (number or one per band)
-                 bands=('hsc-i',), # its ground survey-band keys
-                 som:CoverageSOM|None=None, # coverage map (default: the shipped one for `bands`)
-                 alpha:float=OOD_ALPHA, # p-value threshold of OODFRAC
-                )->dict:
-    "FITS keywords {name: (value, comment)} summarising the coverage of an image; never raises."
-    kw = dict(OODSCORE=(-1.0, 'median OOD p-value of sources (-1: none)'),
-              OODFRAC=(-1.0, f'fraction of sources with OOD p < {alpha:g}'), OODNSRC=(0, 'sources scored for coverage'))
-    try:
-        if som is None and not som_path(bands).exists():
-            kw['OODNOTE'] = f'no coverage map for bands {som_name(bands)}'; return kw
-        som = som or load_som(bands)
-        s = ood_summary(image_ood(image, noise, som, bands)['ood_p'], alpha)
-        kw['OODSOM'] = (f'som-{som_name(som.bands)}', 'coverage map (ganblend.coverage)')
-        if s['n'] == 0: kw['OODNOTE'] = 'no source detected: no coverage score'
-        else:
-            kw['OODSCORE'] = (round(s['median'], 4), 'median OOD p-value (small: unlike training)')
-            kw['OODFRAC'] = (round(s['frac'], 4), f'fraction of sources with OOD p < {alpha:g}')
-            kw['OODNSRC'] = (s['n'], 'sources scored for coverage')
-    except Exception as e:
-        kw['OODNOTE'] = f'no coverage score: {e}'[:68]
-    return kw
-
-def add_ood_column(catalog:Table, # catalog with `x`, `y` (0-based pixels of `image`)
-                   image:np.ndarray, # the ground image (or cube) the catalog was made from, on the map's pixel grid
-                   noise, # its noise σ per pixel (number or one per band)
-                   som:CoverageSOM|None=None, # coverage map (default: the shipped one for `bands`)
-                   bands=('hsc-i',), # ground survey-band keys
-                   max_dist:float=2.0, # ground pixels: largest distance to the coverage source matched to a row
-                  )->Table:
-    "A copy of `catalog` with `ood_p` and `som_occupancy` of the nearest coverage source (NaN where none is within `max_dist`)."
-    from scipy.spatial import cKDTree
-    out = catalog.copy()
-    src = image_ood(image, noise, som, bands)
-    p, occ = np.full(len(out), np.nan), np.full(len(out), np.nan)
-    if len(src) and len(out):
-        d, j = cKDTree(np.c_[src['x'], src['y']]).query(np.c_[np.asarray(out['x'], float), np.asarray(out['y'], float)])
-        ok = d <= max_dist
-        p[ok], occ[ok] = np.asarray(src['ood_p'])[j[ok]], np.asarray(src['som_occupancy'])[j[ok]]
-    out['ood_p'], out['som_occupancy'] = p, occ
-    return out
 
 # %% ../nbs/11_coverage.ipynb #5196b6a2
 def shifted_population(size_scale:float=1.0, # multiply the bulge and disk half-light radii
                        knot_frac=None, # (lo, hi): fraction of the disk light in knots, drawn uniformly
                        n_knots=None, # (lo, hi): number of knots, drawn uniformly (with `knot_frac`)
                        z_range=None, # (lo, hi): redshifts drawn uniformly (colours)
-                       sed:str|None=None, # force one SED template ('E', 'Sbc', 'Scd', 'Im'); non-E ones lose their bulge
+                       sed:str|None=None, # one SED for all ('E', 'Sbc', 'Scd', 'Im'); non-E ones lose their bulge
                       ):
-    "A population function like `draw_population(n, seed, mag_range, max_offset)` drawing the training population and changing it as asked."
+    """A population function like `draw_population(n, seed, mag_range, max_offset)`, drawing the training population
+    and changing it as asked."""
     def draw(n, seed=0, mag_range=(20., 25.5), max_offset=0.084):
         t = draw_population(n, seed, mag_range, max_offset)
         rng = np.random.default_rng(list(np.atleast_1d(seed)) + [991])
-        t['hlr_disk'] *= size_scale; t['hlr_bulge'] *= size_scale
+        t['hlr_disk'] *= size_scale
+        t['hlr_bulge'] *= size_scale
         if sed is not None:
             t['sed'] = sed
-            if sed != 'E': t['bulge_frac'] = 0.0; t['q'] = t['q_disk']
+            if sed != 'E':
+                t['bulge_frac'] = 0.0
+                t['q'] = t['q_disk']
         if z_range is not None: t['z'] = rng.uniform(*z_range, n)
         if knot_frac is not None:
             t['knot_frac'] = rng.uniform(*knot_frac, n)
-            t['n_knots'] = rng.integers(n_knots[0], n_knots[1] + 1, n) if n_knots is not None else np.maximum(t['n_knots'], 5)
+            if n_knots is not None: t['n_knots'] = rng.integers(n_knots[0], n_knots[1] + 1, n)
+            else: t['n_knots'] = np.maximum(t['n_knots'], 5)
         t['hlr'] = enclosed_radius(0.5, t['bulge_frac'], t['hlr_bulge'], t['hlr_disk'])
         t['sersic_n'] = effective_sersic_n(t['bulge_frac'], t['hlr_bulge'], t['hlr_disk'])
         t.meta['shifted'] = dict(size_scale=size_scale, knot_frac=knot_frac, n_knots=n_knots, z_range=z_range, sed=sed)
@@ -405,7 +150,8 @@ def shifted_population(size_scale:float=1.0, # multiply the bulge and disk half-
 TARGET_POPULATIONS = {  # name: `ground_blends` keyword arguments
     'training-like': {},
     'large': dict(population=shifted_population(2.5)),
-    'clumpy star-forming': dict(population=shifted_population(1.5, knot_frac=(0.4, 0.7), n_knots=(3, 8), z_range=(1.5, 3.0), sed='Im')),
+    'clumpy star-forming': dict(population=shifted_population(1.5, knot_frac=(0.4, 0.7), n_knots=(3, 8),
+                                                              z_range=(1.5, 3.0), sed='Im')),
     'bright': dict(mag_range=(17.5, 20.)),
     'faint': dict(mag_range=(25.5, 26.5)),
 }
@@ -423,20 +169,26 @@ def _blend_p(cat, n):
 
 def coverage_experiment(n:int=300, # blends per population
                         seed:int=100, # blend seed (same separations in every population); noise uses [seed, 1]
-                        populations:dict|None=None, # name: `ground_blends` keyword arguments (default `TARGET_POPULATIONS`)
+                        populations:dict|None=None, # name: `ground_blends` arguments (default `TARGET_POPULATIONS`)
                         model=None, # single-band enhancer (default: shipped 'hsc-i')
                         som:CoverageSOM|None=None, # coverage map (default: shipped 'hsc-i')
                         progress:bool=False, # show progress bars
                        )->Table:
-    "One row per blend: `population`, truth (separation, flux ratio, magnitudes), `ood_p`, `rec_enhanced`, `rec_ground`."
+    """One row per blend: `population`, truth (separation, flux ratio, magnitudes), `ood_p`, `rec_enhanced`,
+    `rec_ground`."""
     from ganblend.enhance import load_enhancer
     from ganblend.deblend import enhance_stamps, detect_enhanced, detection_settings, to_enhanced, model_scale
     from ganblend.analysis import score_blends, detect_stamps
     populations = TARGET_POPULATIONS if populations is None else populations
-    model = model or load_enhancer('hsc-i'); som = som or load_som(['hsc-i'])
-    band = model.cfg.ground_bands[0]; sg = get_survey(band); sig = sg.noise_sigma
-    settings = detection_settings(model, band, 'sep'); sc = model_scale(model)
-    rng = np.random.default_rng([seed, 1]); rows = []
+    model = model or load_enhancer('hsc-i')
+    som = som or load_som(['hsc-i'])
+    band = model.cfg.ground_bands[0]
+    sg = get_survey(band)
+    sig = sg.noise_sigma
+    settings = detection_settings(model, band, 'sep')
+    sc = model_scale(model)
+    rng = np.random.default_rng([seed, 1])
+    rows = []
     for name, kw in tqdm(populations.items(), disable=not progress, desc='populations'):
         g0, truth = ground_blends(n, seed, [band], **kw)
         G = add_noise(g0, [band], rng)[:, 0]
@@ -445,7 +197,8 @@ def coverage_experiment(n:int=300, # blends per population
         cat['ood_p'] = sco['ood_p']
         E = enhance_stamps(G, model, sig)
         dets = [detect_enhanced(e, sig, model, method='sep', survey=band, **settings) for e in E]
-        xy = np.stack([np.column_stack([np.asarray(truth[f'x{j}'], float), np.asarray(truth[f'y{j}'], float)]) for j in (1, 2)], 1)
+        xy = np.stack([np.column_stack([np.asarray(truth[f'x{j}'], float), np.asarray(truth[f'y{j}'], float)])
+                       for j in (1, 2)], 1)
         rec = score_blends(dets, to_enhanced(xy, G.shape[-1], E.shape[-1], sc), 0.3/(sg.pixel_scale/sc))['recognized']
         rec_g = score_blends(detect_stamps(G, sig, sg.psf_fwhm/sg.pixel_scale), xy, 0.3/sg.pixel_scale)['recognized']
         t = Table(dict(population=np.full(n, name), separation=truth['separation'], flux_ratio=truth['flux_ratio'],
@@ -462,13 +215,18 @@ def recognized_by_ood(per_blend:Table, # `coverage_experiment` output
                       n_boot:int=500, # bootstrap resamples
                       seed:int=0, # bootstrap seed
                      )->Table:
-    "Recognized fraction (enhanced and ground) with 16–84% bootstrap intervals per OOD bin (plus one bin for NaN: no source found)."
+    """Recognized fraction (enhanced and ground) with 16–84% bootstrap intervals per OOD bin (plus one bin for NaN:
+    no source found)."""
     from ganblend.analysis import bootstrap_rates
     p = np.asarray(per_blend['ood_p'], float)
-    groups = [(None, np.ones(len(p), bool))] if by is None else [(g, np.asarray(per_blend[by]) == g) for g in dict.fromkeys(np.asarray(per_blend[by]).tolist())]
+    if by is None: groups = [(None, np.ones(len(p), bool))]
+    else:
+        col = np.asarray(per_blend[by])
+        groups = [(g, col == g) for g in dict.fromkeys(col.tolist())]
     rows = []
     for g, gm in groups:
-        bins = [(lo, hi, (p >= lo) & ((p < hi) if hi < edges[-1] else (p <= hi))) for lo, hi in zip(edges[:-1], edges[1:])]
+        bins = [(lo, hi, (p >= lo) & ((p < hi) if hi < edges[-1] else (p <= hi)))
+                for lo, hi in zip(edges[:-1], edges[1:])]
         bins.append((np.nan, np.nan, ~np.isfinite(p)))
         for lo, hi, m in bins:
             m = m & gm
@@ -481,16 +239,19 @@ def recognized_by_ood(per_blend:Table, # `coverage_experiment` output
 def population_summary(per_blend:Table, # `coverage_experiment` output
                        alpha:float=OOD_ALPHA, # OOD threshold
                        n_boot:int=500, seed:int=0)->Table:
-    "Per population: blends, median OOD p, fraction with p < `alpha`, recognized fractions (enhanced, ground) with bootstrap intervals."
+    """Per population: blends, median OOD p, fraction with p < `alpha`, recognized fractions (enhanced, ground) with
+    bootstrap intervals."""
     from ganblend.analysis import bootstrap_rates
     rows = []
     for g in dict.fromkeys(np.asarray(per_blend['population']).tolist()):
-        m = np.asarray(per_blend['population']) == g; p = np.asarray(per_blend['ood_p'], float)[m]
+        m = np.asarray(per_blend['population']) == g
+        p = np.asarray(per_blend['ood_p'], float)[m]
         r = bootstrap_rates({k: np.asarray(per_blend[f'rec_{k}'])[m] for k in ('enhanced', 'ground')}, n_boot, seed)
         s = ood_summary(p, alpha)
-        rows.append(dict(population=g, n=int(m.sum()), no_source=float(np.mean(~np.isfinite(p))), median_p=s['median'], frac_ood=s['frac'],
-                         rec_enhanced=r['enhanced'][0], rec_enhanced_lo=r['enhanced'][1], rec_enhanced_hi=r['enhanced'][2],
-                         rec_ground=r['ground'][0], rec_ground_lo=r['ground'][1], rec_ground_hi=r['ground'][2]))
+        row = dict(population=g, n=int(m.sum()), no_source=float(np.mean(~np.isfinite(p))), median_p=s['median'],
+                   frac_ood=s['frac'])
+        for k in ('enhanced', 'ground'): row[f'rec_{k}'], row[f'rec_{k}_lo'], row[f'rec_{k}_hi'] = r[k]
+        rows.append(row)
     return Table(rows=rows)
 
 # %% ../nbs/11_coverage.ipynb #63d7410e
@@ -498,56 +259,62 @@ def plot_hit_maps(som:CoverageSOM, # the coverage map
                   catalogs:dict, # name: feature catalog (e.g. `measure_stamps` output) of a population
                   sparse:float=1e-3, # occupancy below which a training cell counts as empty
                  ):
-    "Figure: training occupancy of the SOM cells and the hit map of each population (log colour), sparse training cells marked."
+    """Figure: training occupancy of the SOM cells and the hit map of each population (log colour), sparse training
+    cells marked."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
     n = len(catalogs) + 1
-    fig, axs = plt.subplots(1, n, figsize=(2.6*n, 2.8), squeeze=False); axs = axs[0]
+    fig, axs = plt.subplots(1, n, figsize=(2.6*n, 2.8), squeeze=False)
+    axs = axs[0]
     norm = LogNorm(1e-4, 0.1)
-    axs[0].imshow(np.maximum(som.hits, 1e-5), norm=norm, cmap='viridis', origin='lower'); axs[0].set_title('training occupancy', fontsize=9)
+    axs[0].imshow(np.maximum(som.hits, 1e-5), norm=norm, cmap='viridis', origin='lower')
+    axs[0].set_title('training occupancy', fontsize=9)
     sp = som.hits < sparse
     for ax, (name, cat) in zip(axs[1:], catalogs.items()):
-        k, _ = som.bmu(feature_matrix(cat, som.features)); k = k[k >= 0]
+        k, _ = som.bmu(feature_matrix(cat, som.features))
+        k = k[k >= 0]
         h = (np.bincount(k, minlength=som.hits.size)/max(len(k), 1)).reshape(som.grid)
         im = ax.imshow(np.maximum(h, 1e-5), norm=norm, cmap='viridis', origin='lower')
         yy, xx = np.nonzero(sp & (h > 0.01))
         ax.scatter(xx, yy, s=30, facecolors='none', edgecolors='r', lw=1)
         ax.set_title(f"{name}\n{100*h[sp].sum():.0f}% in sparse cells", fontsize=9)
-    for ax in axs: ax.set_xticks([]); ax.set_yticks([])
+    for ax in axs:
+        ax.set_xticks([])
+        ax.set_yticks([])
     fig.colorbar(im, ax=list(axs), shrink=0.8, label='fraction of sources')
-    return fig
-
-def plot_components(som:CoverageSOM)->'Figure':
-    "Figure: the SOM's component planes (each feature's prototype value per cell, in the feature's own units)."
-    import matplotlib.pyplot as plt
-    k = len(som.features)
-    fig, axs = plt.subplots(1, k, figsize=(2.4*k, 2.5), squeeze=False); axs = axs[0]
-    W = som.weights*som.scale + som.center
-    for j, ax in enumerate(axs):
-        im = ax.imshow(W[..., j], origin='lower', cmap='coolwarm'); ax.set_title(som.features[j], fontsize=9)
-        ax.set_xticks([]); ax.set_yticks([]); fig.colorbar(im, ax=ax, shrink=0.7)
     return fig
 
 def plot_recognized_vs_ood(by_bin:Table, # `recognized_by_ood` output (one group)
                            summary:Table|None=None, # `population_summary` output for a second panel
                           ):
-    "Figure: recognized fraction (enhanced, ground) against the OOD p-value bin; optionally per population against its OOD fraction."
+    """Figure: recognized fraction (enhanced, ground) against the OOD p-value bin; optionally per population against
+    its OOD fraction."""
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, 2 if summary is not None else 1, figsize=(10 if summary is not None else 5, 3.6), squeeze=False); axs = axs[0]
+    two = summary is not None
+    fig, axs = plt.subplots(1, 2 if two else 1, figsize=(10 if two else 5, 3.6), squeeze=False)
+    axs = axs[0]
     b = by_bin[np.isfinite(np.asarray(by_bin['p_lo'], float)) & (np.asarray(by_bin['n']) > 0)]
     labels = [f"{lo:g}–{hi:g}\n(n={n})" for lo, hi, n in zip(b['p_lo'], b['p_hi'], b['n'])]
     x = np.arange(len(b))
     for k, c in (('enhanced', 'C0'), ('ground', 'C7')):
-        v = np.asarray(b[f'rec_{k}']); yerr = np.abs(np.stack([v - b[f'rec_{k}_lo'], b[f'rec_{k}_hi'] - v]))
+        v = np.asarray(b[f'rec_{k}'])
+        yerr = np.abs(np.stack([v - b[f'rec_{k}_lo'], b[f'rec_{k}_hi'] - v]))
         axs[0].errorbar(x, v, yerr, fmt='o-', color=c, label=k, capsize=3)
-    axs[0].set_xticks(x, labels, fontsize=8); axs[0].set_xlabel('OOD p-value of the blend'); axs[0].set_ylabel('recognized fraction')
-    axs[0].legend(); axs[0].set_ylim(0, 1)
-    if summary is not None:
+    axs[0].set_xticks(x, labels, fontsize=8)
+    axs[0].set_xlabel('OOD p-value of the blend')
+    axs[0].set_ylabel('recognized fraction')
+    axs[0].legend()
+    axs[0].set_ylim(0, 1)
+    if two:
         for i, r in enumerate(summary):
-            axs[1].errorbar(r['frac_ood'], r['rec_enhanced'], [[r['rec_enhanced'] - r['rec_enhanced_lo']], [r['rec_enhanced_hi'] - r['rec_enhanced']]],
-                            fmt='o', color=f'C{i}', capsize=3, label=r['population'])
-        axs[1].set_xscale('symlog', linthresh=0.01); axs[1].set_xlabel(f'fraction of blends with OOD p < {OOD_ALPHA}')
-        axs[1].set_ylabel('recognized fraction (enhanced)'); axs[1].legend(fontsize=8); axs[1].set_ylim(0, 1)
+            yerr = [[r['rec_enhanced'] - r['rec_enhanced_lo']], [r['rec_enhanced_hi'] - r['rec_enhanced']]]
+            axs[1].errorbar(r['frac_ood'], r['rec_enhanced'], yerr, fmt='o', color=f'C{i}', capsize=3,
+                            label=r['population'])
+        axs[1].set_xscale('symlog', linthresh=0.01)
+        axs[1].set_xlabel(f'fraction of blends with OOD p < {OOD_ALPHA}')
+        axs[1].set_ylabel('recognized fraction (enhanced)')
+        axs[1].legend(fontsize=8)
+        axs[1].set_ylim(0, 1)
     fig.tight_layout()
     return fig
 
@@ -567,7 +334,7 @@ def som_cli(bands:str='hsc-i', # comma-separated ground survey-band keys, e.g. h
     out = Path(out) if out else som_path(bl)
     if not out.parent.is_dir(): raise InputError(f"{out}: directory {out.parent} does not exist")
     som = build_som(bl, n_isolated, n_blends, grid, n_iter, seed, out=out, progress=not quiet)
-    print(f"{out}: {som.grid[0]}×{som.grid[1]} cells, {som.meta['n_train']} training and {som.meta['n_heldout']} held-out sources; "
-          f"median quantization error {np.median(som.qe_ref):.3f}")
+    print(f"{out}: {som.grid[0]}×{som.grid[1]} cells, {som.meta['n_train']} training and "
+          f"{som.meta['n_heldout']} held-out sources; median quantization error {np.median(som.qe_ref):.3f}")
 
 if __name__ == '__main__' and Path(sys.argv[0]).name == 'coverage.py': som_cli()  # python -m ganblend.coverage
