@@ -66,7 +66,7 @@ def main():
     torch.set_num_threads(a.threads)
     side = int(round(np.sqrt(a.area)*60/0.168))
     area = (side*0.168/60)**2
-    model = D._load_model(None, 'hsc-i')
+    model = E.load_enhancer('hsc-i')
     clock = StageClock()
     D.deblend(np.random.default_rng(0).normal(0, 5, (46, 46)).astype(np.float32), model=model, ood=False)  # warm-up
     load0 = os.getloadavg()[0]

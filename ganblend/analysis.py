@@ -25,7 +25,7 @@ from . import detect as _det
 from . import photometry as _phot
 from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_positions,
                               ground_psf, model_name, to_enhanced, model_scale, survival_levels,
-                              MIN_DCHI2S, SYS_FRAC, CONFIRM_LINK, _cache_get, _cache_put)
+                              MIN_DCHI2S, SYS_FRAC, CONFIRM_LINK, cached_settings, cache_settings)
 
 # %% auto #0
 __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND', 'GROUND_BAND', 'MULTI_MODEL',
@@ -283,7 +283,7 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
     taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
     key = (f"space:{SPACE_BAND}|{GROUND_BAND}|{target}|{n}|{seed}|{tuple(thresholds)}|{tuple(deblend_conts)}|{tuple(smooth)}|{taus}|"
            f"{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
-    if not grid and (d := _cache_get(key)) is not None: return dict(d)
+    if not grid and (d := cached_settings(key)) is not None: return dict(d)
     kw = dict(space_bands=(SPACE_BAND,), ground_bands=(GROUND_BAND,), progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
     rng = np.random.default_rng(seed)  # the ground noise of `calibrate_detection`
@@ -311,7 +311,7 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
     d = dict(threshold=best['threshold'], deblend_cont=best['deblend_cont'], smooth=None if np.isnan(best['smooth']) else best['smooth'])
     if confirm: d.update(min_dchi2=best['min_dchi2'], sys_frac=float(sys_frac))
     d.update(false_split=best['false_split'], recognized=best['recognized'], target=float(target), n=int(n), seed=int(seed))
-    _cache_put(key, d)
+    cache_settings(key, d)
     return (dict(d), Table(rows=rows)) if grid else dict(d)
 
 def space_detection_settings(progress:bool=False)->dict:

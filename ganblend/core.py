@@ -22,10 +22,11 @@ from fastcore.script import call_parse
 import ganblend
 
 # %% auto #0
-__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'BAD_MASK_PLANES', 'MAX_PIXELS', 'GanblendError', 'InputError', 'ConfigError',
-           'WeightsError', 'SurveySpec', 'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs',
-           'Image', 'mask_planes', 'decode_mask', 'bad_mask_bits', 'read_image', 'write_image', 'estimate_noise',
-           'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
+__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'BAD_MASK_PLANES', 'VARIANCE_HDUS', 'WEIGHT_HDUS', 'PSF_HDUS', 'MAX_PIXELS',
+           'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error', 'SurveySpec', 'get_survey',
+           'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image', 'mask_planes', 'decode_mask',
+           'bad_mask_bits', 'header_pixel_scale', 'read_image', 'write_image', 'estimate_noise', 'image_noise',
+           'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
 
 # %% ../nbs/00_core.ipynb #9ff9a11c
 class GanblendError(Exception):
@@ -40,7 +41,11 @@ class ConfigError(GanblendError, ValueError):
 class WeightsError(GanblendError):
     "A model weights file is missing, corrupt or does not match its configuration."
 
-def _bad(path, problem): return InputError(f"{path}: {problem}")
+def input_error(path, # the file (or parameter) at fault
+                problem:str # what is wrong with it, in a few words
+               )->InputError:
+    "The one-line `InputError` \"PATH: problem\" that every command prints for bad input."
+    return InputError(f"{path}: {problem}")
 
 # %% ../nbs/00_core.ipynb #13df6505
 @dataclass(frozen=True)
@@ -132,8 +137,8 @@ def atomic_output(path, # the final output file
                  ):
     "Yield a temporary path beside `path`; rename it to `path` only if the block succeeds."
     path = Path(path)
-    if path.exists() and not overwrite: raise _bad(path, "exists already (use --overwrite to replace it)")
-    if not path.parent.exists(): raise _bad(path, f"directory {path.parent} does not exist")
+    if path.exists() and not overwrite: raise input_error(path, "exists already (use --overwrite to replace it)")
+    if not path.parent.exists(): raise input_error(path, f"directory {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix='.part', dir=path.parent)
     os.close(fd)
     try:
@@ -222,9 +227,9 @@ def mask_planes(header:fits.Header, # header of a MASK HDU
     for k, v in header.items():
         if not (k.startswith('MP_') and len(k) > 3): continue
         if not (isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 <= v < 64):
-            raise _bad(path, f"mask plane keyword {k} = {v!r} is not a bit number 0..63")
+            raise input_error(path, f"mask plane keyword {k} = {v!r} is not a bit number 0..63")
         twin = next((n for n, b in planes.items() if b == v), None)
-        if twin is not None: raise _bad(path, f"mask planes {twin} and {k[3:]} both use bit {v}")
+        if twin is not None: raise input_error(path, f"mask planes {twin} and {k[3:]} both use bit {v}")
         planes[k[3:]] = int(v)
     return planes
 
@@ -257,69 +262,72 @@ def bad_mask_bits(planes:dict, # name -> bit, as from `mask_planes`
     unknown = [t for t in items if isinstance(t, str) and t.upper() not in upper]
     if unknown:
         known = ', '.join(sorted(planes, key=planes.get)) or 'none (the MASK has no MP_* keywords: give bit numbers)'
-        raise _bad(path, f"unknown mask plane(s) {', '.join(map(repr, unknown))} in bad_bits; known: {known}")
+        raise input_error(path, f"unknown mask plane(s) {', '.join(map(repr, unknown))} in bad_bits; known: {known}")
     out, names = {}, {b: n for n, b in planes.items()}
     for t in items:
         if isinstance(t, str): out[upper[t.upper()]] = planes[upper[t.upper()]]
         elif _is_bit(t): out[names.get(int(t), f'BIT{t}')] = int(t)
-        else: raise _bad(path, f"bad_bits entry {t!r} is neither a mask plane name nor a bit number 0..63")
+        else: raise input_error(path, f"bad_bits entry {t!r} is neither a mask plane name nor a bit number 0..63")
     return out
 
 # %% ../nbs/00_core.ipynb #1740f647
-_VAR_NAMES, _WEIGHT_NAMES, _PSF_NAMES = ('VARIANCE', 'VAR'), ('WEIGHT', 'WHT', 'IVAR', 'INVVAR'), ('PSF',)
+VARIANCE_HDUS = ('VARIANCE', 'VAR')                 # extension names read as a variance map
+WEIGHT_HDUS = ('WEIGHT', 'WHT', 'IVAR', 'INVVAR')   # ... as an inverse-variance (weight) map
+PSF_HDUS = ('PSF',)                                 # ... as the PSF image
 MAX_PIXELS = int(os.environ.get('GANBLEND_MAX_PIXELS', 1_000_000_000))  # per HDU: 4 GB as float32
 
 def _open_fits(path):
     path = Path(path)
-    if not path.exists(): raise _bad(path, "no such file")
-    if path.is_dir(): raise _bad(path, "is a directory, not a FITS file")
+    if not path.exists(): raise input_error(path, "no such file")
+    if path.is_dir(): raise input_error(path, "is a directory, not a FITS file")
     try:
         with open(path, 'rb') as f: magic = f.read(30)
-    except OSError as e: raise _bad(path, f"cannot be read ({e.strerror})") from None
-    if len(magic) == 0: raise _bad(path, "is empty (0 bytes)")
-    if not magic.startswith(b'SIMPLE  ='): raise _bad(path, "is not a FITS file")
+    except OSError as e: raise input_error(path, f"cannot be read ({e.strerror})") from None
+    if len(magic) == 0: raise input_error(path, "is empty (0 bytes)")
+    if not magic.startswith(b'SIMPLE  ='): raise input_error(path, "is not a FITS file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             hdul = fits.open(path, memmap=False, lazy_load_hdus=False)  # headers only; data are read on access
-    except Exception as e: raise _bad(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+    except Exception as e: raise input_error(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
     need = sum(h._data_offset + h._data_size for h in hdul[-1:])  # where the last HDU's data must end
     if need > path.stat().st_size:
-        hdul.close(); raise _bad(path, f"is truncated ({path.stat().st_size} bytes; its headers need {need})")
+        hdul.close(); raise input_error(path, f"is truncated ({path.stat().st_size} bytes; its headers need {need})")
     for h in hdul:
         npix = int(np.prod(h.shape)) if getattr(h, 'shape', None) else 0
         if npix > MAX_PIXELS:
-            hdul.close(); raise _bad(path, f"HDU {h.name} has {npix:.3g} pixels, over the limit of {MAX_PIXELS:.3g}; cut it into tiles")
+            hdul.close(); raise input_error(path, f"HDU {h.name} has {npix:.3g} pixels, over the limit of {MAX_PIXELS:.3g}; cut it into tiles")
     try:
         for h in hdul: _ = h.data
     except Exception as e:
-        hdul.close(); raise _bad(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+        hdul.close(); raise input_error(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
     return hdul
 
 def _image_hdu(hdul, path):
     named = {h.name for h in hdul}
     for h in hdul:
-        if h.name in _VAR_NAMES + _WEIGHT_NAMES + _PSF_NAMES or h.name == 'MASK': continue
+        if h.name in VARIANCE_HDUS + WEIGHT_HDUS + PSF_HDUS or h.name == 'MASK': continue
         if isinstance(h, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)) and h.data is not None and h.data.size: return h
-    raise _bad(path, "has no image HDU with data")
+    raise input_error(path, "has no image HDU with data")
 
-def _pixel_scale(h, wcs, path, survey):
+def header_pixel_scale(h, wcs, path, survey):
+    "Pixel scale (arcsec) of an image HDU: its WCS, else a `PIXSCALE` keyword, else the survey's; else a one-line error."
     if wcs is not None and wcs.has_celestial:
         try: return wcs_pixel_scale(wcs)
         except Exception: pass
     for k in ('PIXSCALE', 'PIXSCAL1', 'PIXSCALE_ARCSEC'):
         if k in h.header: return float(h.header[k])
     if survey is not None: return get_survey(survey).pixel_scale
-    raise _bad(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); add a PIXSCALE keyword (arcsec) or give --survey")
+    raise input_error(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); add a PIXSCALE keyword (arcsec) or give --survey")
 
 def _read_variance(hdul, shape, path):
     "(variance as float32, 'variance' or 'weight'), or (None, None): from a VARIANCE or WEIGHT (inverse variance) HDU."
     var, kind = None, None
     for hh in hdul:
-        if hh.name in _VAR_NAMES + _WEIGHT_NAMES and hh.data is not None:
+        if hh.name in VARIANCE_HDUS + WEIGHT_HDUS and hh.data is not None:
             v = np.array(hh.data, dtype=np.float32)  # a copy: bad pixels become NaN in it, never in the file
-            if v.shape != shape: raise _bad(path, f"{hh.name} HDU shape {v.shape} differs from the image {shape}")
-            kind = 'variance' if hh.name in _VAR_NAMES else 'weight'
+            if v.shape != shape: raise input_error(path, f"{hh.name} HDU shape {v.shape} differs from the image {shape}")
+            kind = 'variance' if hh.name in VARIANCE_HDUS else 'weight'
             with np.errstate(divide='ignore'):
                 var = v if kind == 'variance' else np.where(v > 0, 1/v, np.inf).astype(np.float32)
     return var, kind
@@ -330,18 +338,18 @@ def _read_mask(hdul, shape, path):
     if hh is None: return None, {}
     m = np.asarray(hh.data)
     if m.shape not in (shape, shape[-2:]):
-        raise _bad(path, f"MASK HDU shape {m.shape} differs from the image {shape}")
+        raise input_error(path, f"MASK HDU shape {m.shape} differs from the image {shape}")
     if m.dtype.kind == 'f':
         if not (np.isfinite(m).all() and (m == np.round(m)).all() and (m >= 0).all()):
-            raise _bad(path, "MASK HDU holds non-integer values; expected integer bit planes")
+            raise input_error(path, "MASK HDU holds non-integer values; expected integer bit planes")
         m = m.astype(np.int64)
     elif m.dtype.kind not in 'iu':
-        raise _bad(path, f"MASK HDU has data type {m.dtype}; expected integer bit planes")
+        raise input_error(path, f"MASK HDU has data type {m.dtype}; expected integer bit planes")
     return np.ascontiguousarray(m, dtype=m.dtype.newbyteorder('=')), mask_planes(hh.header, path)
 
 def _bit_set(m, bit, path):
     nbit = 8*m.dtype.itemsize
-    if bit >= nbit: raise _bad(path, f"mask bit {bit} does not exist in a {nbit}-bit MASK HDU")
+    if bit >= nbit: raise input_error(path, f"mask bit {bit} does not exist in a {nbit}-bit MASK HDU")
     u = m.view(f'u{m.dtype.itemsize}')  # unsigned, so that the top bit of a signed mask tests like the others
     return (u & np.array(1 << bit, dtype=u.dtype)) != 0
 
@@ -371,27 +379,27 @@ def read_image(path, # FITS file
     with _open_fits(path) as hdul:
         h = _image_hdu(hdul, path)
         data = np.asarray(h.data)
-        if data.ndim not in (2, 3): raise _bad(path, f"image has {data.ndim} dimensions {data.shape}; expected a 2-D image or a 3-D band cube")
-        if min(data.shape) == 0: raise _bad(path, f"image is empty (shape {data.shape})")
+        if data.ndim not in (2, 3): raise input_error(path, f"image has {data.ndim} dimensions {data.shape}; expected a 2-D image or a 3-D band cube")
+        if min(data.shape) == 0: raise input_error(path, f"image is empty (shape {data.shape})")
         data = data.astype(np.float32)
-        if not np.isfinite(data).any(): raise _bad(path, "has no finite pixel (all NaN/inf)")
+        if not np.isfinite(data).any(): raise input_error(path, "has no finite pixel (all NaN/inf)")
         if nbands is not None and (1 if data.ndim == 2 else data.shape[0]) != nbands:
-            raise _bad(path, f"has {1 if data.ndim == 2 else data.shape[0]} band(s); this needs {nbands}")
+            raise input_error(path, f"has {1 if data.ndim == 2 else data.shape[0]} band(s); this needs {nbands}")
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', FITSFixedWarning)
             try: wcs = WCS(h.header).celestial
             except Exception: wcs = None
         if wcs is not None and not wcs.has_celestial: wcs = None
-        ps = float(pixel_scale) if pixel_scale else _pixel_scale(h, wcs, path, survey)
-        if not np.isfinite(ps) or ps <= 0: raise _bad(path, f"pixel scale {ps} is not a positive number")
+        ps = float(pixel_scale) if pixel_scale else header_pixel_scale(h, wcs, path, survey)
+        if not np.isfinite(ps) or ps <= 0: raise input_error(path, f"pixel scale {ps} is not a positive number")
         var, var_kind = _read_variance(hdul, data.shape, path)
         mbits, planes = _read_mask(hdul, data.shape, path)
         bad, masked = _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path)
         if bad.all():
-            raise _bad(path, f"every pixel is masked ({', '.join(f'{k} {v}' for k, v in masked.items() if v)})")
+            raise input_error(path, f"every pixel is masked ({', '.join(f'{k} {v}' for k, v in masked.items() if v)})")
         data[bad.reshape(data.shape)] = np.nan
         if var is not None: var[bad.reshape(var.shape)] = np.nan
-        psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in _PSF_NAMES and hh.data is not None), None)
+        psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in PSF_HDUS and hh.data is not None), None)
         return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path),
                      _one_band_if_same(bad), mbits, planes, masked)
 
@@ -446,13 +454,13 @@ def image_noise(im:Image)->np.ndarray:
         sig = np.array([np.sqrt(np.median(b[g])) if g.any() else np.nan for b, g in zip(v, ok)])
         if not np.isfinite(sig).all():
             empty = np.flatnonzero(~np.isfinite(sig)).tolist()
-            raise _bad(im.path, f"variance has no positive value outside the mask in band(s) {empty}")
+            raise input_error(im.path, f"variance has no positive value outside the mask in band(s) {empty}")
         return sig
     for k in ('NOISE', 'SKYSIG', 'SIGMA'):
         if k in im.header: return np.full(im.nbands, float(im.header[k]))
     sig = np.array([estimate_noise(b, mask=m) for b, m in zip(im.cube, bad)])
     if not (np.isfinite(sig) & (sig > 0)).all():
-        raise _bad(im.path, f"noise estimate is {sig.tolist()} (constant or empty image?); give a NOISE keyword or a VARIANCE HDU")
+        raise input_error(im.path, f"noise estimate is {sig.tolist()} (constant or empty image?); give a NOISE keyword or a VARIANCE HDU")
     return sig
 
 # %% ../nbs/00_core.ipynb #6819ffc6
@@ -476,7 +484,7 @@ def psf_fwhm_of(im:Image, # image (its `psf` and header are consulted)
     for k in ('PSF_FWHM', 'SEEING', 'FWHM'):
         if k in im.header: return float(im.header[k])
     if survey is not None: return get_survey(survey).psf_fwhm
-    raise _bad(im.path, "has no PSF (no PSF HDU, no PSF_FWHM/SEEING keyword); give --psf or --survey")
+    raise input_error(im.path, "has no PSF (no PSF HDU, no PSF_FWHM/SEEING keyword); give --psf or --survey")
 
 # %% ../nbs/00_core.ipynb #0bcf82f4
 def script(func=None, pos:list|None=None):

@@ -16,13 +16,13 @@ from astropy.table import Table
 from safetensors.numpy import save_file, load_file
 
 import ganblend
-from .core import InputError, ConfigError, get_survey, script, HST_BANDS, HSC_BANDS, _bad
+from .core import InputError, ConfigError, get_survey, script, HST_BANDS, HSC_BANDS, input_error
 from .simulate import PairSet, simulate_pairs, add_noise
 from .realdata import effective_wavelength, electrons_per_unit
 
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'BAND_SETS', 'Normalizer', 'save_pairs', 'load_meta', 'load_pairs', 'load_normalizer',
-           'split_indices', 'apply_transform', 'random_mask', 'PairDataset', 'simulate_cli']
+           'split_indices', 'apply_transform', 'random_mask', 'PairDataset', 'collate_items', 'simulate_cli']
 
 # %% ../nbs/02_data.ipynb #83678195
 def _keys(band_keys): return [get_survey(b).name for b in ([band_keys] if isinstance(band_keys, str) else band_keys)]
@@ -110,10 +110,10 @@ FORMAT = 'ganblend-pairs'
 FORMAT_VERSION = 1
 
 def _prepare_dir(directory:Path, overwrite:bool):
-    if directory.exists() and not directory.is_dir(): raise _bad(directory, "exists and is not a directory")
+    if directory.exists() and not directory.is_dir(): raise input_error(directory, "exists and is not a directory")
     if directory.exists() and any(directory.iterdir()) and not overwrite:
-        raise _bad(directory, "exists already (use --overwrite to replace it)")
-    if not directory.parent.exists(): raise _bad(directory, f"parent directory {directory.parent} does not exist")
+        raise input_error(directory, "exists already (use --overwrite to replace it)")
+    if not directory.parent.exists(): raise input_error(directory, f"parent directory {directory.parent} does not exist")
 
 def _swap_in(tmp:Path, directory:Path):
     "Rename `tmp` to `directory`, replacing an old one only once the new one is complete."
@@ -164,15 +164,15 @@ def save_pairs(pairs:PairSet, # the pairs to store (noiseless, in electrons)
 def load_meta(directory)->dict:
     "The `meta.json` of a saved pair set; `InputError` when the directory is not one."
     directory = Path(directory)
-    if not directory.exists(): raise _bad(directory, "no such directory")
-    if not directory.is_dir(): raise _bad(directory, "is not a directory (expected a pair set written by ganblend-simulate)")
+    if not directory.exists(): raise input_error(directory, "no such directory")
+    if not directory.is_dir(): raise input_error(directory, "is not a directory (expected a pair set written by ganblend-simulate)")
     mp = directory/'meta.json'
-    if not mp.exists(): raise _bad(directory, "has no meta.json; not a pair set written by ganblend-simulate / save_pairs")
+    if not mp.exists(): raise input_error(directory, "has no meta.json; not a pair set written by ganblend-simulate / save_pairs")
     try: meta = json.loads(mp.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise _bad(mp, f"is corrupt ({e})") from None
-    if meta.get('format') != FORMAT: raise _bad(mp, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise input_error(mp, f"is corrupt ({e})") from None
+    if meta.get('format') != FORMAT: raise input_error(mp, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
     if meta.get('format_version', 0) > FORMAT_VERSION:
-        raise _bad(mp, f"format version {meta['format_version']} is newer than this ganblend reads ({FORMAT_VERSION}); upgrade ganblend")
+        raise input_error(mp, f"format version {meta['format_version']} is newer than this ganblend reads ({FORMAT_VERSION}); upgrade ganblend")
     return meta
 
 def load_pairs(directory, # a directory written by `save_pairs` / `ganblend-simulate`
@@ -183,21 +183,21 @@ def load_pairs(directory, # a directory written by `save_pairs` / `ganblend-simu
     space, ground = [], []
     for sh in meta['shards']:
         p = directory/sh['file']
-        if not p.exists(): raise _bad(p, "is missing (the pair set is incomplete)")
+        if not p.exists(): raise input_error(p, "is missing (the pair set is incomplete)")
         try: d = load_file(str(p))
-        except Exception as e: raise _bad(p, f"is truncated or corrupt ({type(e).__name__}: {str(e)[:100]})") from None
+        except Exception as e: raise input_error(p, f"is truncated or corrupt ({type(e).__name__}: {str(e)[:100]})") from None
         if set(d) != {'space', 'ground'} or len(d['space']) != sh['n'] or len(d['ground']) != sh['n']:
-            raise _bad(p, f"does not hold the {sh['n']} space/ground pairs meta.json announces")
+            raise input_error(p, f"does not hold the {sh['n']} space/ground pairs meta.json announces")
         space.append(d['space']); ground.append(d['ground'])
     space = np.concatenate(space) if space else np.zeros((0, *meta['space_shape']), np.float32)
     ground = np.concatenate(ground) if ground else np.zeros((0, *meta['ground_shape']), np.float32)
     if list(space.shape[1:]) != meta['space_shape'] or list(ground.shape[1:]) != meta['ground_shape']:
-        raise _bad(directory, f"stamp shapes {space.shape[1:]}/{ground.shape[1:]} differ from meta.json")
+        raise input_error(directory, f"stamp shapes {space.shape[1:]}/{ground.shape[1:]} differ from meta.json")
     tp = directory/'truth.ecsv'
-    if not tp.exists(): raise _bad(tp, "is missing")
+    if not tp.exists(): raise input_error(tp, "is missing")
     try: truth = Table.read(tp, format='ascii.ecsv')
-    except Exception as e: raise _bad(tp, f"is corrupt ({type(e).__name__}: {str(e)[:100]})") from None
-    if len(truth) != len(space): raise _bad(tp, f"has {len(truth)} rows for {len(space)} pairs")
+    except Exception as e: raise input_error(tp, f"is corrupt ({type(e).__name__}: {str(e)[:100]})") from None
+    if len(truth) != len(space): raise input_error(tp, f"has {len(truth)} rows for {len(space)} pairs")
     return PairSet(space, ground, truth, list(meta['space_bands']), list(meta['ground_bands']), int(meta['seed']))
 
 def load_normalizer(directory)->Normalizer:
@@ -303,6 +303,14 @@ class PairDataset(torch.utils.data.Dataset):
         ground = np.concatenate([g, m[None].astype(np.float32)]).astype(np.float32)
         return dict(ground=torch.from_numpy(np.ascontiguousarray(ground)),
                     space=torch.from_numpy(np.ascontiguousarray(s, dtype=np.float32)), idx=idx)
+
+# %% ../nbs/02_data.ipynb #c011a7e2
+def collate_items(ds, # a dataset of dict items (`PairDataset`)
+                  idx # the item indices
+                 )->dict:
+    "The items `idx` of `ds` stacked into one batch: {key: tensor (len(idx), ...)}."
+    items = [ds[int(i)] for i in idx]
+    return {k: torch.stack([torch.as_tensor(it[k]) for it in items]) for k in items[0]}
 
 # %% ../nbs/02_data.ipynb #2cc7087d
 BAND_SETS = {'single': (['hst-f775w'], ['hsc-i']), 'multi': (list(HST_BANDS), list(HSC_BANDS))}

@@ -22,13 +22,14 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT', 'SKY_THRESHOLDS', 'REF_THRESHOLDS',
-           'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale', 'model_name', 'enhanced_psf_fwhm',
-           'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'ground_scale_fwhm',
-           'sky_stats', 'detect_enhanced', 'confirmation_noise', 'confirmation_units', 'unit_colours',
-           'survival_levels', 'ground_positions', 'confirm_detections', 'blank_sky', 'blank_sky_density',
-           'calibrate_detection', 'detection_settings', 'split_settings', 'store_detection', 'psf_mixture',
-           'resolve_detection', 'deblend', 'deblend_file', 'deblend_cli']
+__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT', 'SKY_THRESHOLDS',
+           'REF_THRESHOLDS', 'DETECT_KEYS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale',
+           'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
+           'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'confirmation_noise',
+           'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions', 'confirm_detections',
+           'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
+           'detection_settings', 'split_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend',
+           'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
@@ -212,7 +213,7 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
 # %% ../nbs/07b_deblend.ipynb #c0f1a2b4
 SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
 MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)  # levels tried by `calibrate_detection`
-_CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
+CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
 CONFIRM_LINK = 4.0  # linking length of the confirmation's groups, in PSF FWHMs (see the text)
 MAX_GROUP = 3       # largest group eliminated as a whole; larger ones are tested source by source (see "Crowded fields")
 MAX_CONTEXT = 8     # most neighbours fitted alongside a source tested on its own
@@ -337,8 +338,8 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
             half = int(min(np.ceil(max(np.abs(pos[m, 0] - cx).max(), np.abs(pos[m, 1] - cy).max()) + margin*fw), top))
             big = _bucket(half, top)
             units.append(dict(img=i, idx=m, ctx=ctx, colour=colour, origin=np.array([cx - big, cy - big]),
-                              stamp=_padded(_phot._cut(img, cx, cy, half), big),
-                              sig=_padded(_phot._cut(nmap, cx, cy, half), big), alive=list(range(len(m))), level=-np.inf))
+                              stamp=_padded(_phot.cut_stamp(img, cx, cy, half), big),
+                              sig=_padded(_phot.cut_stamp(nmap, cx, cy, half), big), alive=list(range(len(m))), level=-np.inf))
     dead = [np.zeros(len(lv), bool) for lv in levels]
     with tqdm(total=sum(len(u['idx']) for u in units), disable=not progress, desc='confirm', leave=False) as bar:
         for colour in sorted({u['colour'] for u in units}):
@@ -419,11 +420,14 @@ def _model_key(model)->str:
         h = f"{h}-{v:.6e}"
     return f"{model_name(model)}:{h}"
 
-def _cache_get(key):
+def cached_settings(key:str # a settings key (model and calibration choices)
+                   )->dict|None:
+    "The calibrated settings stored under `key` in the settings cache (`$GANBLEND_CACHE`), or None."
     try: return json.loads(_cache_file().read_text()).get(key)
     except (OSError, ValueError): return None
 
-def _cache_put(key, value):
+def cache_settings(key:str, value:dict):
+    "Store calibrated settings under `key` in the settings cache; a cache that cannot be written is skipped."
     f = _cache_file()
     try:
         f.parent.mkdir(parents=True, exist_ok=True)
@@ -495,7 +499,7 @@ def calibrate_detection(model, # enhancer
            f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
     if not grid:
         if key in _SETTINGS: return dict(_SETTINGS[key])
-        if (d := _cache_get(key)) is not None: _SETTINGS[key] = d; return dict(d)
+        if (d := cached_settings(key)) is not None: _SETTINGS[key] = d; return dict(d)
     from ganblend.blends import simulate_blends, simulate_isolated
     kw = dict(ground_bands=bands, space_bands=getattr(model.cfg, 'space_bands', ('hst-f775w',)), progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
@@ -556,13 +560,13 @@ def calibrate_detection(model, # enhancer
     if confirm: d.update(min_dchi2=float(best['min_dchi2']), sys_frac=float(sys_frac))
     d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
     if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
-    _SETTINGS[key] = d; _cache_put(key, d)
+    _SETTINGS[key] = d; cache_settings(key, d)
     if grid:
         tab = Table(rows=[[row[c] if row[c] is not None else np.nan for c in rows[0]] for row in rows], names=list(rows[0]))
         return dict(d), tab
     return dict(d)
 
-_DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean',
+DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean',
                 'sky_level', 'sky_sigma', 'sky_sigma_ground', 'min_snr_ground')
 
 def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False,
@@ -570,12 +574,12 @@ def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, 
                       )->dict:
     "`detect_enhanced` keyword arguments for `model`'s enhanced images (the shipped ones, else `calibrate_detection`'s), and with `confirm` those of `confirm_detections`."
     d = shipped_detection(model, method) or calibrate_detection(model, survey, method, bands=bands, progress=progress)
-    return {k: v for k, v in d.items() if k in _DETECT_KEYS + (_CONFIRM_KEYS if confirm else ())}
+    return {k: v for k, v in d.items() if k in DETECT_KEYS + (CONFIRM_KEYS if confirm else ())}
 
 def split_settings(settings:dict)->tuple:
     "(`detect_enhanced` keyword arguments, `confirm_detections` keyword arguments or None) of one settings dict."
-    det = {k: v for k, v in settings.items() if k in _DETECT_KEYS}
-    conf = {k: float(settings[k]) for k in _CONFIRM_KEYS if k in settings} if 'min_dchi2' in settings else None
+    det = {k: v for k, v in settings.items() if k in DETECT_KEYS}
+    conf = {k: float(settings[k]) for k in CONFIRM_KEYS if k in settings} if 'min_dchi2' in settings else None
     return det, conf
 
 # %% ../nbs/07b_deblend.ipynb #85aab6bb
@@ -627,12 +631,12 @@ def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, 
     out['ood_p'], out['som_occupancy'] = np.full(len(out), np.nan), np.full(len(out), np.nan)
     bands = tuple(getattr(model.cfg, 'ground_bands', None) or ('hsc-i',))
     try:
-        from ganblend import coverage as _cov  # here: coverage comes later in the module order
-        if not _cov.som_path(bands).exists(): return f"no coverage map (SOM) for bands {_cov.som_name(bands)}: ood_p is NaN"
+        from ganblend.ood import som_path, som_name, add_ood_column
+        if not som_path(bands).exists(): return f"no coverage map (SOM) for bands {som_name(bands)}: ood_p is NaN"
         if not len(out): return None
         ny, nx = shape; my, mx = data.shape[-2:]  # all grids share their centre (`_model_grid`)
         pos = Table(dict(x=to_enhanced(out['x'], nx, mx, ratio), y=to_enhanced(out['y'], ny, my, ratio)))
-        r = _cov.add_ood_column(pos, data if data.shape[0] > 1 else data[0], noise_e, bands=bands)
+        r = add_ood_column(pos, data if data.shape[0] > 1 else data[0], noise_e, bands=bands)
         out['ood_p'], out['som_occupancy'] = np.asarray(r['ood_p'], float), np.asarray(r['som_occupancy'], float)
         return None
     except Exception as e: return f"no coverage score: {type(e).__name__}: {e}"[:200]
@@ -650,7 +654,7 @@ def resolve_detection(model, # enhancer
     base = dict(detection) if detection is not None else shipped_detection(model, method)
     if base is None and (threshold is None or (deblend_cont is None and method == 'sep')):
         base = detection_settings(model, survey, method, progress=progress)
-    settings = {k: v for k, v in (base or {}).items() if k in _DETECT_KEYS + _CONFIRM_KEYS}
+    settings = {k: v for k, v in (base or {}).items() if k in DETECT_KEYS + CONFIRM_KEYS}
     if threshold is not None: settings['threshold'] = float(threshold)
     if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
     return settings
@@ -672,7 +676,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
     im = as_image(image, survey)
-    if model is None or isinstance(model, (str, Path)): model = _load_model(model, survey)
+    model = _enh.enhancer_for(model, survey, fallback=None)
     nb_model = int(getattr(model.cfg, 'in_bands', 1))
     if im.nbands != nb_model:
         raise InputError(f"{im.path}: has {im.nbands} band(s); model {model_name(model)!r} needs {nb_model} ({', '.join(getattr(model.cfg, 'ground_bands', []))})")
@@ -729,47 +733,3 @@ def deblend_file(inp, # input FITS image
     cat = deblend(core.read_image(inp, survey=survey), survey, model, psf, threshold=threshold, progress=progress)
     with core.atomic_output(out, overwrite) as tmp: cat.write(tmp, format='ascii.ecsv', overwrite=True)
     return out
-
-# %% ../nbs/07b_deblend.ipynb #3c8f0a2d
-@script
-def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
-                survey:str='hsc-i', # survey-band key (pixel scale, PSF, noise defaults; default model)
-                psf:str=None, # PSF image FITS file
-                model:str=None, # enhancer weights (path without suffix) or shipped name; default: the survey's
-                outdir:str=None, # write one IN.ecsv per input here (several inputs)
-                threshold:float=None, # detection threshold on the enhanced image (default: the model's)
-                overwrite:bool=False, # replace existing catalogs
-                quiet:bool=False, # no progress bar
-                workers:int=0, # Dask workers on this machine (0 or 1: serially, in this process)
-                tile:int=None, # tile core side (ground pixels) for large images; 0: whole images (default: 512 with --workers ≥ 2 or --scheduler, else 0)
-                overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.survey)
-                scheduler:str=None # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
-               ):
-    "Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV catalog per image."
-    paths = [Path(p) for p in paths]
-    if outdir is not None:
-        if not paths: raise InputError("no input FITS file given")
-        jobs = [(p, Path(outdir)/(p.stem + '.ecsv')) for p in paths]
-    elif len(paths) == 2 and paths[1].suffix.lower() in ('.ecsv', '.csv', '.txt'): jobs = [tuple(paths)]
-    else: raise InputError(f"{' '.join(map(str, paths)) or '(nothing)'}: give IN.fits OUT.ecsv, or IN.fits ... --outdir DIR")
-    for _, o in jobs:
-        if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
-    parallel = workers > 1 or scheduler is not None
-    if parallel or tile:
-        from ganblend.survey import deblend_survey  # here, not at the top: survey imports this module
-        deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold, tile=(512 if parallel else 0) if tile is None else tile,
-                       overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
-        print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
-        return
-    m = _load_model(model, survey)
-    for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
-        deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1)
-        if len(jobs) == 1 or quiet: print(f"wrote {o}")
-    if len(jobs) > 1 and not quiet: print(f"wrote {len(jobs)} catalogs to {outdir}")
-
-def _load_model(model, survey):
-    "An enhancer from a shipped name or a weights path (None: the survey's shipped model)."
-    if model is None: return _enh.load_enhancer(survey)
-    p = Path(model)
-    if p.suffix in ('.safetensors', '.json') or p.with_name(p.name + '.safetensors').exists(): return _enh.load_enhancer(path=p)
-    return _enh.load_enhancer(model)

@@ -16,39 +16,31 @@ from tqdm import tqdm
 import ganblend
 from .core import (InputError, WeightsError, ConfigError, read_image, write_image, image_noise, estimate_noise,
                            rescale_wcs, add_provenance, script, get_survey, atomic_output)
-from .models import Enhancer, EnhanceGAN, EnhancerConfig, load_model, save_model, rebin_matrix
+from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
+                             WEIGHTS_DIR, resolve_weights, shipped_models)
 
 # %% auto #0
-__all__ = ['WEIGHTS_DIR', 'WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'available_enhancers', 'load_enhancer', 'enhance_normalised',
-           'output_noise_scale', 'enhance', 'resample_flux', 'enhance_fits', 'enhance_cli']
+__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'available_enhancers', 'load_enhancer', 'enhance_normalised',
+           'output_noise_scale', 'enhance', 'resample_flux', 'enhancer_for', 'enhance_fits', 'enhance_cli']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
-WEIGHTS_DIR = Path(ganblend.__file__).parent/'weights'
-
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
 
 def available_enhancers()->list:
-    "Names of the enhancers shipped in `ganblend/weights`."
-    return sorted(p.stem for p in WEIGHTS_DIR.glob('*.safetensors')) if WEIGHTS_DIR.exists() else []
+    "Names of the enhancers shipped in `ganblend/weights` (GAN generators and flow models)."
+    return shipped_models(('EnhanceGAN', 'Enhancer', 'FlowModel', 'FlowEnhancer'))
 
-def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhancers`); a name with a '/' is taken as a path
+def load_enhancer(name:str='hsc-i', # shipped model name (see `available_enhancers`) or a weights path
                   path=None, # or: a weights path written by `models.save_model` (with or without suffix)
                   device='cpu', # where to run it
                  )->Enhancer:
     "The generator of a shipped or saved enhancement model, in eval mode, with `.name`; `WeightsError` if missing."
-    if path is None and ('/' in str(name) or os.sep in str(name) or str(name).endswith(('.safetensors', '.json'))): path = name
-    shipped = path is None
-    if shipped:
-        p = WEIGHTS_DIR/name
-        if not p.with_name(name + '.safetensors').exists():
-            raise WeightsError(f"{p}.safetensors: no shipped enhancer called {name!r} (available: {available_enhancers() or 'none'}); "
-                               "train one with ganblend-train or pass a weights path")
-        path = p
+    path = resolve_weights(name if path is None else path)   # one rule for names and paths (`models.resolve_weights`)
     model = load_model(path, generator=True, device=device)
-    if not isinstance(model, Enhancer) and type(model).__name__ != 'FlowEnhancer':   # the diffusion model (10_diffusion) also enhances
+    if not isinstance(model, (Enhancer, FlowEnhancer)):
         raise WeightsError(f"{path}: holds a {type(model).__name__}, not an enhancement model")
     model = model.to(memory_format=torch.channels_last)   # ~1.4× faster convolutions on CPU (oneDNN), same numbers
-    model.name = name if shipped else Path(str(path)).name.removesuffix('.safetensors').removesuffix('.json')
+    model.name = path.name
     return model
 
 # %% ../nbs/04b_enhance.ipynb #570c35b5
@@ -201,14 +193,15 @@ def resample_flux(data:np.ndarray, # (bands, h, w) flux per pixel, NaN where bad
         out[b] = np.where(nb, np.nan, v)
     return out
 
-def _model_from(model, survey):
+def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: the survey's shipped model
+                 survey:str|None='hsc-i', # survey-band key of the data
+                 fallback:str|None='hsc-i' # model used when the survey has no shipped one (None: `WeightsError`)
+                )->torch.nn.Module:
+    "The enhancer a command uses: `model` itself, loaded by name or path, or the survey's shipped model."
     if isinstance(model, torch.nn.Module): return model
-    if model is None:
-        name = str(survey).lower() if survey is not None and str(survey).lower() in available_enhancers() else 'hsc-i'
-        return load_enhancer(name)
-    p = Path(str(model))
-    if p.exists() or p.with_name(p.name + '.safetensors').exists(): return load_enhancer(path=p)
-    return load_enhancer(str(model))
+    if model is not None: return load_enhancer(model)
+    name = str(survey).lower()
+    return load_enhancer(name if fallback is None or name in available_enhancers() else fallback)
 
 _DROP = ('NOISE', 'SKYSIG', 'SIGMA', 'SEEING', 'FWHM', 'PSF_FWHM', 'SATURATE', 'GAIN')
 
@@ -226,7 +219,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     out_path = Path(out_path)
     if out_path.exists() and not overwrite: raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
     if not out_path.parent.is_dir(): raise InputError(f"{out_path}: directory {out_path.parent} does not exist")  # fail before the work
-    model = _model_from(model, survey)
+    model = enhancer_for(model, survey)
     cfg = model.cfg
     im = read_image(in_path, survey=survey)
     if im.nbands != cfg.in_bands:
@@ -253,7 +246,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
     extra = add_provenance(model=getattr(model, 'name', 'enhancer'), chash=getattr(model, 'config_hash', None) or cfg.hash,
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)), inpix=float(ps))
-    from ganblend.coverage import ood_keywords  # imported here: coverage comes after enhance in the module order
+    from ganblend.ood import ood_keywords
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))  # population coverage of the input (OODSCORE, OODFRAC, ...)
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_image(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, overwrite=overwrite)
@@ -277,7 +270,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir(): raise InputError(f"{outdir}: --outdir must be an existing directory")
-    net, failed = _model_from(model, survey), []
+    net, failed = enhancer_for(model, survey), []
     for f in tqdm(files, desc='files', unit='file', disable=quiet):
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit') + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False)

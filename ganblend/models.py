@@ -6,8 +6,8 @@ Docs: https://ganblend.github.io/ganblend/models.html.md"""
 
 # %% ../nbs/03_models.ipynb #0b1dbcda
 from __future__ import annotations
-import json, math, hashlib, functools
-from dataclasses import dataclass, field, asdict, fields
+import copy, json, math, os, hashlib, functools
+from dataclasses import dataclass, field, asdict, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +19,14 @@ import galsim
 
 import ganblend
 from .core import ConfigError, InputError, WeightsError, get_survey, HST_BANDS, HSC_BANDS
+from .data import collate_items
 
 # %% auto #0
-__all__ = ['EnhancerConfig', 'DCGANConfig', 'rebin_matrix', 'rebin', 'upsample', 'matching_fwhm', 'gaussian_kernel1d', 'degrade',
-           'fft_convolve', 'survey_psf', 'psf_matching_kernel', 'matching_kernels', 'upsample_int', 'ResBlock',
-           'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator', 'DCGANDiscriminator', 'DCGAN',
-           'save_model', 'load_model']
+__all__ = ['MODEL_CLASSES', 'WEIGHTS_DIR', 'EnhancerConfig', 'DCGANConfig', 'rebin_matrix', 'rebin', 'upsample', 'matching_fwhm',
+           'gaussian_kernel1d', 'degrade', 'fft_convolve', 'survey_psf', 'psf_matching_kernel', 'matching_kernels',
+           'upsample_int', 'ResBlock', 'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator',
+           'DCGANDiscriminator', 'DCGAN', 'FlowConfig', 'FlowNet', 'FlowEnhancer', 'FlowModel', 'register_model',
+           'shipped_models', 'resolve_weights', 'save_model', 'load_model']
 
 # %% ../nbs/03_models.ipynb #e2f6864e
 _COUNTERPART = {'g': 'hst-f435w', 'r': 'hst-f606w', 'i': 'hst-f775w', 'z': 'hst-f850lp'}
@@ -509,9 +511,274 @@ class DCGAN(nn.Module):
     def forward(self, batch:dict, which:str='generator'):
         return self.generator_loss(batch) if which == 'generator' else self.discriminator_loss(batch)
 
+# %% ../nbs/03_models.ipynb #3ba34e4b
+@dataclass
+class FlowConfig(EnhancerConfig):
+    "Configuration of a `FlowEnhancer`: the bands, grids and PSFs of `EnhancerConfig`, plus the flow's own fields."
+    flow_width:int = 32          # feature maps of the flow U-Net's first level (the second has twice as many)
+    flow_blocks:int = 1          # residual blocks per U-Net level
+    steps:int = 8                # Euler steps of the sampler
+    base:dict|None = None        # EnhancerConfig (as a dict) of the deterministic base generator; None: stand-alone flow
+    base_name:str|None = None    # name of the base model (provenance)
+    res_floor:float = 1.0        # a: residual scale far from sources (noise units)
+    res_coef:float = 0.0         # c and p of the residual scale σ_r = sqrt(a² + (c b^p)²), b = local |base| (see `residual_scale`)
+    res_power:float = 0.75
+    seed:int = 0                 # noise seed of `FlowEnhancer.forward`
+    forward_k:int = 1            # `forward` returns the mean of this many posterior samples (1: one sample)
+
+# %% ../nbs/03_models.ipynb #ea21362e
+def _time_embedding(t:torch.Tensor, n:int=16)->torch.Tensor:
+    "Sinusoidal features (B, n) of flow times `t` ∈ [0, 1]."
+    f = torch.arange(n//2, dtype=t.dtype, device=t.device)
+    e = t[:, None]*(2.**f)[None]*math.pi
+    return torch.cat([e.sin(), e.cos()], 1)
+
+class _TBlock(nn.Module):
+    "Residual block: GroupNorm → SiLU → conv, with the second GroupNorm scaled and shifted by the time embedding (FiLM)."
+    def __init__(self, c:int, tdim:int):
+        super().__init__()
+        g = math.gcd(8, c)
+        self.n1, self.n2 = nn.GroupNorm(g, c), nn.GroupNorm(g, c)
+        self.c1, self.c2 = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 3, padding=1)
+        self.film = nn.Linear(tdim, 2*c)
+        nn.init.zeros_(self.c2.weight); nn.init.zeros_(self.c2.bias)
+    def forward(self, x, temb):
+        h = self.c1(F.silu(self.n1(x)))
+        s, b = self.film(temb)[:, :, None, None].chunk(2, 1)
+        return x + self.c2(F.silu(self.n2(h)*(1 + s) + b))
+
+class FlowNet(nn.Module):
+    "Velocity network: (state, condition) on the space grid → velocity, a two-level U-Net on the 2×2-folded grid."
+    def __init__(self, c_state:int, c_cond:int, width:int=32, blocks:int=1, tdim:int=64):
+        super().__init__()
+        self.temb = nn.Sequential(nn.Linear(16, tdim), nn.SiLU(), nn.Linear(tdim, tdim))
+        self.inp = nn.Conv2d(4*(c_state + c_cond), width, 3, padding=1)
+        self.enc = nn.ModuleList([_TBlock(width, tdim) for _ in range(blocks)])
+        self.down = nn.Conv2d(width, 2*width, 3, 2, 1)
+        self.mid = nn.ModuleList([_TBlock(2*width, tdim) for _ in range(blocks)])
+        self.up = nn.ConvTranspose2d(2*width, width, 2, 2)
+        self.dec = nn.ModuleList([_TBlock(width, tdim) for _ in range(blocks)])
+        self.out = nn.Conv2d(width, 4*c_state, 3, padding=1)
+        nn.init.zeros_(self.out.weight); nn.init.zeros_(self.out.bias)
+
+    def forward(self, xt:torch.Tensor, t:torch.Tensor, cond:torch.Tensor)->torch.Tensor:
+        H, W = xt.shape[-2:]
+        x = torch.cat([xt, cond], 1)
+        x = F.pad(x, (0, -W % 4, 0, -H % 4))
+        te = self.temb(_time_embedding(t))
+        h = self.inp(F.pixel_unshuffle(x, 2))
+        for b in self.enc: h = b(h, te)
+        skip = h
+        h = self.down(h)
+        for b in self.mid: h = b(h, te)
+        h = self.up(h) + skip
+        for b in self.dec: h = b(h, te)
+        return F.pixel_shuffle(self.out(F.silu(h)), 2)[..., :H, :W]
+
+# %% ../nbs/03_models.ipynb #76c9834c
+class FlowEnhancer(nn.Module):
+    "Conditional flow: `sample` draws K posterior space images per ground image; `forward` returns one (seeded) sample."
+    def __init__(self, cfg:FlowConfig|None=None):
+        super().__init__()
+        self.cfg = cfg = cfg or FlowConfig()
+        self.base = Enhancer(EnhancerConfig.from_dict(cfg.base)) if cfg.base is not None else None
+        if self.base is not None:
+            for p in self.base.parameters(): p.requires_grad_(False)
+        self.net = FlowNet(cfg.out_bands, cfg.in_bands + 1 + cfg.out_bands*(self.base is not None), cfg.flow_width, cfg.flow_blocks)
+
+    def train(self, mode:bool=True):
+        "Train mode for the flow network; the frozen base generator always stays in eval mode."
+        super().train(mode)
+        if self.base is not None: self.base.eval()
+        return self
+
+    def check_input(self, x:torch.Tensor)->torch.Tensor:
+        "`x` with a mask channel; `InputError` on a wrong band count (as `Enhancer.check_input`)."
+        return Enhancer.check_input(self, x)
+
+    @staticmethod
+    def local_flux(base:torch.Tensor)->torch.Tensor:
+        "b = max(|base|, its 5×5 mean): the flux around each pixel, which sets its residual scale."
+        b = base.abs()
+        return torch.maximum(b, F.avg_pool2d(b, 5, 1, 2, count_include_pad=False))
+
+    def residual_scale(self, base:torch.Tensor)->torch.Tensor:
+        "σ_r per pixel: sqrt(a² + (c b^p)²) with b = `local_flux(base)`, so a pixel's scale follows the flux around it."
+        b = self.local_flux(base)
+        c = self.cfg
+        return torch.sqrt(c.res_floor**2 + (c.res_coef*b**c.res_power)**2)
+
+    def condition(self, ground:torch.Tensor)->tuple:
+        "(condition channels on the space grid, base prediction in noise units) for normalised ground + mask."
+        ground = self.check_input(ground)
+        H, W = self.cfg.space_shape(*ground.shape[-2:])
+        up = upsample(ground, (H, W), self.cfg.scale)
+        nb = self.cfg.in_bands
+        cond = [torch.asinh(up[:, :nb]), up[:, nb:]]
+        if self.base is None: return torch.cat(cond, 1), up.new_zeros((len(up), self.cfg.out_bands, H, W))
+        with torch.no_grad(): base = self.base(ground)
+        return torch.cat(cond + [torch.asinh(base)], 1), base
+
+    def velocity(self, xt:torch.Tensor, t:torch.Tensor, cond:torch.Tensor)->torch.Tensor:
+        "v_θ(x_t, t | condition)."
+        return self.net(xt, t, cond)
+
+    def loss(self, batch:dict)->torch.Tensor:
+        "Flow-matching loss on a `PairDataset` batch (keys 'ground', 'space'): MSE between v_θ and the straight-path velocity."
+        cond, base = self.condition(batch['ground'])
+        x = (batch['space'] - base)/self.residual_scale(base)
+        z, t = torch.randn_like(x), torch.rand(x.shape[0], device=x.device, dtype=x.dtype)
+        tt = t[:, None, None, None]
+        return F.mse_loss(self.velocity((1 - tt)*z + tt*x, t, cond), x - z)
+
+    @torch.no_grad()
+    def sample(self, ground:torch.Tensor, # (B, in_bands+1, h, w) normalised ground + mask (or (B, in_bands, h, w))
+               k:int=8, # posterior samples per input
+               steps:int|None=None, # Euler steps (default `cfg.steps`)
+               seed:int=0, # noise seed: same seed, same samples
+               batch_size:int=512, # (input, sample) pairs integrated at once
+              )->torch.Tensor:
+        "K posterior samples (B, k, out_bands, H, W) in noise units."
+        steps = steps or self.cfg.steps
+        cond, base = self.condition(ground)
+        sc = self.residual_scale(base)
+        B, C, (H, W) = len(cond), self.cfg.out_bands, cond.shape[-2:]
+        g = torch.Generator().manual_seed(int(seed))
+        z = torch.randn((B, k, C, H, W), generator=g).to(cond)   # all noise drawn first: results do not depend on batch_size
+        out = torch.empty_like(z)
+        idx = [(i, j) for i in range(B) for j in range(k)]
+        for c0 in range(0, len(idx), batch_size):
+            ii = torch.tensor([i for i, _ in idx[c0:c0 + batch_size]]); jj = torch.tensor([j for _, j in idx[c0:c0 + batch_size]])
+            x, cc = z[ii, jj], cond[ii]
+            for s in range(steps):
+                t = torch.full((len(x),), s/steps, device=x.device, dtype=x.dtype)
+                x = x + self.velocity(x, t, cc)/steps
+            out[ii, jj] = base[ii] + sc[ii]*x
+        return out
+
+    def forward(self, ground:torch.Tensor)->torch.Tensor:
+        "One posterior sample (or the mean of `cfg.forward_k`) per input, (B, out_bands, H, W) in noise units: a drop-in `Enhancer`."
+        return self.sample(ground, k=self.cfg.forward_k, seed=self.cfg.seed).mean(1)
+
+    def with_k(self, k:int)->FlowEnhancer:
+        "A copy sharing these weights whose `forward` returns the mean of `k` posterior samples."
+        import copy
+        m = copy.copy(self); m.cfg = replace(self.cfg, forward_k=int(k))
+        m.name = getattr(self, 'name', 'flow') + (f'-mean{k}' if k > 1 else '')
+        return m
+
+    @property
+    def stride(self)->int: return 1
+
+# %% ../nbs/03_models.ipynb #caf35204
+class FlowModel(nn.Module):
+    "Training wrapper of a `FlowEnhancer` for `ganblend.train.train`: `.generator`, `generator_loss`, no discriminator."
+    def __init__(self, cfg:FlowConfig|None=None):
+        super().__init__()
+        self.generator = FlowEnhancer(cfg)
+        self.discriminator, self.meta = None, {}
+    @property
+    def cfg(self)->FlowConfig: return self.generator.cfg
+
+    @classmethod
+    def from_base(cls, base, # base generator: an `Enhancer`, a shipped name ('hsc-i') or a weights path; None: stand-alone
+                  width:int|None=None, # `FlowConfig.flow_width`
+                  depth:int|None=None, # `FlowConfig.flow_blocks`
+                  **kw # more `FlowConfig` fields
+                 )->FlowModel:
+        "A fresh flow on top of `base` (its weights copied in and frozen), with the base's bands and grids."
+        name = None
+        if isinstance(base, (str, Path)):
+            path = resolve_weights(base)
+            name = path.name
+            base = load_model(path, generator=True)
+        if base is not None:
+            bcfg = base.cfg.to_dict()
+            flow_kw = {k: bcfg[k] for k in ('in_bands', 'out_bands', 'ground_bands', 'space_bands', 'ground_pixel_scale',
+                                            'space_pixel_scale', 'ground_psf_fwhm', 'space_psf_fwhm', 'phys_bands', 'noise_bands')}
+            flow_kw.update(base=bcfg, base_name=name or getattr(base, 'name', None))
+        else: flow_kw = {}
+        if width: flow_kw['flow_width'] = width
+        if depth: flow_kw['flow_blocks'] = depth
+        m = cls(FlowConfig(**{**flow_kw, **kw}))
+        if base is not None: m.generator.base.load_state_dict(base.state_dict())
+        return m
+
+    @torch.no_grad()
+    def calibrate(self, ds, # training dataset (`PairDataset` items)
+                  n:int=512, # items used
+                  n_bins:int=24 # bins in the local base flux
+                 )->dict:
+        "Fit the residual scale (`res_floor`, `res_coef`, `res_power`) to the binned RMS of space − base over `n` items."
+        from scipy.optimize import least_squares
+        gen, cfg = self.generator, self.cfg
+        b = collate_items(ds, range(min(n, len(ds))))
+        _, base = gen.condition(b['ground'])
+        r2 = ((b['space'] - base)**2).flatten().numpy()
+        loc = gen.local_flux(base).flatten().numpy()
+        edges = np.unique(np.quantile(loc, np.linspace(0, 1, n_bins + 1)))
+        idx = np.clip(np.searchsorted(edges, loc, 'right') - 1, 0, len(edges) - 2)
+        cnt = np.bincount(idx, minlength=len(edges) - 1)
+        ok = cnt > 20
+        xb = (np.bincount(idx, loc, len(edges) - 1)/np.maximum(cnt, 1))[ok]
+        rms = np.sqrt(np.bincount(idx, r2, len(edges) - 1)/np.maximum(cnt, 1))[ok]
+        model = lambda q, x: np.sqrt(q[0]**2 + (q[1]*np.maximum(x, 1e-6)**q[2])**2)
+        q = least_squares(lambda q: np.log(model(q, xb)/rms), [max(rms[0], 1e-3), 1.0, 0.75],
+                          bounds=([1e-4, 0, 0.1], [np.inf, np.inf, 1.5])).x
+        cfg.res_floor, cfg.res_coef, cfg.res_power = map(float, q)
+        return dict(res_floor=cfg.res_floor, res_coef=cfg.res_coef, res_power=cfg.res_power)
+
+    def generator_loss(self, batch:dict)->tuple:
+        "(flow-matching loss, logs) for one optimiser step."
+        loss = self.generator.loss(batch)
+        return loss, {'fm': float(loss.detach())}
+
+    def discriminator_loss(self, batch:dict)->tuple:
+        "No discriminator: a zero loss (kept so generic code can call it)."
+        return batch['space'].new_zeros(()), {}
+
 # %% ../nbs/03_models.ipynb #12d98b58
-_MODEL_CLASSES = {'EnhanceGAN': (EnhanceGAN, EnhancerConfig), 'Enhancer': (Enhancer, EnhancerConfig),
-                  'DCGAN': (DCGAN, DCGANConfig)}
+MODEL_CLASSES = {'EnhanceGAN': (EnhanceGAN, EnhancerConfig), 'Enhancer': (Enhancer, EnhancerConfig),
+                 'DCGAN': (DCGAN, DCGANConfig), 'FlowModel': (FlowModel, FlowConfig),
+                 'FlowEnhancer': (FlowEnhancer, FlowConfig)}   # class name in a weights file -> (class, config class)
+
+def register_model(cls:type, # an nn.Module whose `cfg` is a `cfg_cls` and whose constructor takes it
+                   cfg_cls:type # its configuration dataclass (`to_dict`/`from_dict`/`hash`)
+                  )->type:
+    "Make `save_model`/`load_model` know a new model class (usable as a decorator-like call); returns `cls`."
+    MODEL_CLASSES[cls.__name__] = (cls, cfg_cls)
+    return cls
+
+WEIGHTS_DIR = Path(ganblend.__file__).parent/'weights'   # the weights shipped with the package
+
+def shipped_models(classes=None # only these class names (e.g. ('FlowEnhancer',)); None: every model
+                  )->list:
+    "Names of the models shipped in `WEIGHTS_DIR` (a `NAME.safetensors` with its `NAME.json`)."
+    out = []
+    for p in sorted(WEIGHTS_DIR.glob('*.safetensors')) if WEIGHTS_DIR.exists() else []:
+        js = p.with_suffix('.json')
+        if not js.exists(): continue
+        if classes is not None:
+            try: cls = json.loads(js.read_text()).get('class')
+            except (ValueError, OSError, AttributeError): continue
+            if cls not in classes: continue
+        out.append(p.stem)
+    return out
+
+def resolve_weights(model # a shipped name ('hsc-i') or a weights path, with or without suffix
+                   )->Path:
+    """The weights path (without suffix) of a model: one rule for every command. A value with a folder, a
+    `.safetensors`/`.json` suffix, or naming existing weights is a path; anything else is a shipped name, and an unknown
+    one is a one-line `WeightsError` that lists the shipped models."""
+    s = str(model)
+    p = Path(s)
+    base = p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p
+    if '/' in s or os.sep in s or p.suffix in ('.safetensors', '.json') or base.with_name(base.name + '.safetensors').exists():
+        return base
+    if not (WEIGHTS_DIR/(s + '.safetensors')).exists():
+        raise WeightsError(f"{WEIGHTS_DIR/s}.safetensors: no shipped model called {s!r} (shipped: "
+                           f"{', '.join(shipped_models()) or 'none'}); train one with ganblend-train or pass a weights path")
+    return WEIGHTS_DIR/s
 
 def _paths(path):
     p = Path(path)
@@ -529,7 +796,7 @@ def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
     meta = dict(getattr(model, 'meta', {}) if meta is None else meta)
     if generator_only and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
     name = type(model).__name__
-    if name not in _MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(_MODEL_CLASSES)}")
+    if name not in MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(MODEL_CLASSES)}")
     st, js = _paths(path)
     state = {k: v.detach().to('cpu').contiguous().clone() for k, v in model.state_dict().items()}
     dc_gen = generator_only and isinstance(model, DCGAN)   # a DCGAN keeps its class; only the generator's tensors are stored
@@ -554,9 +821,8 @@ def load_model(path, # weights path with or without suffix
     try: info = json.loads(js.read_text())
     except (ValueError, UnicodeDecodeError) as e: raise WeightsError(f"{js}: not valid JSON ({e})") from None
     name = info.get('class') if isinstance(info, dict) else None
-    if name in ('FlowModel', 'FlowEnhancer'): import ganblend.diffusion  # registers the flow classes
-    if name not in _MODEL_CLASSES: raise WeightsError(f"{js}: unknown model class {name!r}; known: {list(_MODEL_CLASSES)}")
-    cls, cfg_cls = _MODEL_CLASSES[name]
+    if name not in MODEL_CLASSES: raise WeightsError(f"{js}: unknown model class {name!r}; known: {list(MODEL_CLASSES)}")
+    cls, cfg_cls = MODEL_CLASSES[name]
     try: cfg = cfg_cls.from_dict(info['config'])
     except (KeyError, TypeError, ConfigError) as e: raise WeightsError(f"{js}: bad model configuration ({e})") from None
     try:

@@ -26,7 +26,7 @@ from .detect import catalog_table, check_output, psf_sigma
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'RCOND', 'sersic_enclosed',
            'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
            'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
-           'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
+           'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -578,8 +578,11 @@ def blend_groups(x:np.ndarray, y:np.ndarray, # source positions (pixels)
     g = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(len(xy), len(xy)))
     return connected_components(g, directed=False)[1]
 
-def _cut(data, cx, cy, half):
-    "Stamp of size 2*half+1 centred on integer pixel (cx, cy), NaN-padded."
+def cut_stamp(data:np.ndarray, # 2-D image
+              cx:int, cy:int, # integer pixel the stamp is centred on
+              half:int # half-size: the stamp is 2*half + 1 pixels on a side
+             )->np.ndarray:
+    "Stamp of size 2*half+1 centred on integer pixel (cx, cy), NaN-padded where it leaves the image."
     n = 2*half + 1; out = np.full((n, n), np.nan)
     y0, x0 = cy - half, cx - half
     ys, xs = slice(max(y0, 0), min(y0 + n, data.shape[0])), slice(max(x0, 0), min(x0 + n, data.shape[1]))
@@ -620,8 +623,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         cx = np.array([int(round(np.mean(x[m]))) for m in ms]); cy = np.array([int(round(np.mean(y[m]))) for m in ms])
         ext = max(max(np.abs(x[m] - c).max(), np.abs(y[m] - c2).max()) for m, c, c2 in zip(ms, cx, cy))
         half = int(min(np.ceil(ext + margin*fw), (max_stamp - 1)//2))
-        stamps = np.array([_cut(data, a, b, half) for a, b in zip(cx, cy)])
-        sig = np.array([_cut(nmap, a, b, half) for a, b in zip(cx, cy)])
+        stamps = np.array([cut_stamp(data, a, b, half) for a, b in zip(cx, cy)])
+        sig = np.array([cut_stamp(nmap, a, b, half) for a, b in zip(cx, cy)])
         pos = np.array([np.c_[x[m] - a + half, y[m] - b + half] for m, a, b in zip(ms, cx, cy)])
         t = fit_fluxes(stamps, pos, psf, sig, hlr=np.array([hl[m] for m in ms]), g=np.array([gg[m] for m in ms]),
                        progress=progress, **kw)

@@ -19,13 +19,14 @@ from tqdm.auto import tqdm
 
 import ganblend
 from . import core
-from .core import Image, InputError, ConfigError, get_survey
+from .core import Image, InputError, ConfigError, get_survey, script
 from . import deblend as _dbl
+from . import enhance as _enh
 
 # %% auto #0
 __all__ = ['simulate_mosaic', 'write_mosaic', 'default_overlap', 'Tile', 'plan_tiles', 'grid_alignment', 'Mosaic', 'open_mosaic',
            'read_tile', 'mosaic_noise', 'worker_model', 'deblend_tile', 'deblend_path', 'merge_tiles', 'slurm_cluster',
-           'dask_client', 'run_tasks', 'deblend_survey', 'deblend_mosaic']
+           'dask_client', 'run_tasks', 'deblend_survey', 'deblend_mosaic', 'deblend_cli']
 
 # %% ../nbs/07c_survey.ipynb #8988b105
 def simulate_mosaic(shape=(200, 200), # (ny, nx) ground pixels
@@ -155,7 +156,7 @@ class Mosaic:
     var_hdu: int|None = None  # index of a VARIANCE (or WEIGHT) HDU
     var_is_weight: bool = False   # the HDU holds inverse variances
 
-_SKIP = core._VAR_NAMES + core._WEIGHT_NAMES + core._PSF_NAMES + ('MASK',)
+_SKIP = core.VARIANCE_HDUS + core.WEIGHT_HDUS + core.PSF_HDUS + ('MASK',)
 
 def _fits_open(path, **kw):
     path = Path(path)
@@ -190,10 +191,10 @@ def open_mosaic(path, # FITS file: a 2-D image or a (bands, ny, nx) cube
             try: wcs = WCS(h.header).celestial
             except Exception: wcs = None
         if wcs is not None and not wcs.has_celestial: wcs = None
-        ps = core._pixel_scale(h, wcs, path, survey)
-        var = next(((i, hh.name in core._WEIGHT_NAMES) for i, hh in enumerate(hdul)
-                    if hh.name in core._VAR_NAMES + core._WEIGHT_NAMES and hh.header.get('NAXIS', 0)), (None, False))
-        psf = next((np.asarray(hh.data, np.float32) for hh in hdul if hh.name in core._PSF_NAMES and hh.header.get('NAXIS', 0)), None)
+        ps = core.header_pixel_scale(h, wcs, path, survey)
+        var = next(((i, hh.name in core.WEIGHT_HDUS) for i, hh in enumerate(hdul)
+                    if hh.name in core.VARIANCE_HDUS + core.WEIGHT_HDUS and hh.header.get('NAXIS', 0)), (None, False))
+        psf = next((np.asarray(hh.data, np.float32) for hh in hdul if hh.name in core.PSF_HDUS and hh.header.get('NAXIS', 0)), None)
         return Mosaic(str(path), idx, shape[-2:], 1 if len(shape) == 2 else shape[0], float(ps), h.header.copy(), wcs,
                       h.header.get('BUNIT'), psf, var[0], var[1])
 
@@ -250,7 +251,7 @@ def worker_model(model=None, # enhancer name, weights path, or the model itself;
     with _LOCK:
         if key not in _MODELS:
             _worker_threads()
-            _MODELS[key] = _dbl._load_model(model, survey)
+            _MODELS[key] = _enh.enhancer_for(model, survey, fallback=None)
         return _MODELS[key]
 
 def _worker_threads():
@@ -494,3 +495,40 @@ def deblend_mosaic(path, # FITS mosaic
                   )->Table:
     "Deblend one FITS mosaic tile by tile (see `deblend_survey`); the merged catalog."
     return deblend_survey([path], None if out is None else [out], **kw)[0]
+
+# %% ../nbs/07c_survey.ipynb #3c8f0a2d
+@script
+def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
+                survey:str='hsc-i', # survey-band key (pixel scale, PSF, noise defaults; default model)
+                psf:str=None, # PSF image FITS file
+                model:str=None, # enhancer weights (path without suffix) or shipped name; default: the survey's
+                outdir:str=None, # write one IN.ecsv per input here (several inputs)
+                threshold:float=None, # detection threshold on the enhanced image (default: the model's)
+                overwrite:bool=False, # replace existing catalogs
+                quiet:bool=False, # no progress bar
+                workers:int=0, # Dask workers on this machine (0 or 1: serially, in this process)
+                tile:int=None, # tile core side (ground pixels) for large images; 0: whole images (default: 512 with --workers ≥ 2 or --scheduler, else 0)
+                overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.survey)
+                scheduler:str=None # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
+               ):
+    "Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV catalog per image."
+    paths = [Path(p) for p in paths]
+    if outdir is not None:
+        if not paths: raise InputError("no input FITS file given")
+        jobs = [(p, Path(outdir)/(p.stem + '.ecsv')) for p in paths]
+    elif len(paths) == 2 and paths[1].suffix.lower() in ('.ecsv', '.csv', '.txt'): jobs = [tuple(paths)]
+    else: raise InputError(f"{' '.join(map(str, paths)) or '(nothing)'}: give IN.fits OUT.ecsv, or IN.fits ... --outdir DIR")
+    for _, o in jobs:   # before any work: a wrong output path is found at once
+        if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
+        if not o.parent.exists(): raise InputError(f"{o}: directory {o.parent} does not exist")
+    parallel = workers > 1 or scheduler is not None
+    if parallel or tile:
+        deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold, tile=(512 if parallel else 0) if tile is None else tile,
+                       overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
+        print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
+        return
+    m = _enh.enhancer_for(model, survey, fallback=None)
+    for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
+        _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1)
+        if len(jobs) == 1 or quiet: print(f"wrote {o}")
+    if len(jobs) > 1 and not quiet: print(f"wrote {len(jobs)} catalogs to {outdir}")

@@ -21,6 +21,7 @@ from tqdm.auto import tqdm
 from fastcore.script import store_true
 
 from .core import GanblendError, InputError, ConfigError, WeightsError, atomic_output, script
+from .data import collate_items
 
 # %% auto #0
 __all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'PRESETS', 'epoch_seed', 'seed_everything', 'seed_worker',
@@ -223,10 +224,6 @@ def predict(generator:nn.Module, # maps (N, Bg+1, h, w) ground batches to (N, Bs
         return torch.cat(outs)
     finally: generator.train(was)
 
-def _collate_items(ds, idx):
-    items = [ds[int(i)] for i in idx]
-    return {k: torch.stack([torch.as_tensor(it[k]) for it in items]) for k in items[0]}
-
 def evaluate(model:nn.Module, # a model with `.generator`
              ds:Dataset, # validation dataset (PairDataset items)
              n_max:int|None=512, # evaluate at most this many items (the first ones: same set every epoch)
@@ -238,7 +235,7 @@ def evaluate(model:nn.Module, # a model with `.generator`
     n = len(ds) if n_max is None else min(n_max, len(ds))
     state = torch.get_rng_state(), np.random.get_state(), random.getstate()
     seed_everything(seed)
-    try: batch = _collate_items(ds, range(n))
+    try: batch = collate_items(ds, range(n))
     finally: torch.set_rng_state(state[0]); np.random.set_state(state[1]); random.setstate(state[2])
     true = batch['space'].float()
     pred = predict(model.generator, batch['ground'], batch_size, device, amp)
@@ -337,7 +334,7 @@ def _has_params(m): return m is not None and any(p.requires_grad for p in m.para
 def _amp_works(model, ds, device)->bool:
     "Whether one generator + discriminator forward/backward runs under bf16 autocast (state restored afterwards)."
     state = {k: v.clone() for k, v in model.state_dict().items()}
-    batch = _to_device(_collate_items(ds, range(min(2, len(ds)))), device)
+    batch = _to_device(collate_items(ds, range(min(2, len(ds)))), device)
     try:
         with autocast(device, True): loss = model.generator_loss(batch)[0] + model.discriminator_loss(batch)[0]
         loss.backward(); return bool(torch.isfinite(loss))
@@ -486,7 +483,7 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
     import matplotlib.pyplot as plt
     n = min(n, len(ds))
     state = torch.get_rng_state(); seed_everything(seed)
-    try: b = _collate_items(ds, range(n))
+    try: b = collate_items(ds, range(n))
     finally: torch.set_rng_state(state)
     pred = predict(model.generator, b['ground'], device=device)[:, band].numpy()
     nb_g = b['ground'].shape[1] - 1
@@ -540,8 +537,8 @@ def build_model(config:str='single', # a key of `PRESETS`
     if config not in PRESETS: raise ConfigError(f"config {config!r} unknown; choose one of {', '.join(PRESETS)}")
     p = PRESETS[config]
     if p['kind'] == 'toy': return ToyGAN(len(p['ground_bands']), len(p['space_bands']), **({'width': width} if width else {}))
-    if p['kind'] == 'flow':   # residual flow on top of the shipped GAN generator (`ganblend.diffusion`)
-        from ganblend.diffusion import FlowModel
+    if p['kind'] == 'flow':   # residual flow on top of the shipped GAN generator (`ganblend.models.FlowModel`)
+        from ganblend.models import FlowModel
         return FlowModel.from_base(kw.pop('base', p['base']), width=width, depth=depth, **kw)
     from ganblend import models
     if p['kind'] == 'dcgan':
@@ -734,7 +731,7 @@ def compare_methods(model:nn.Module, # trained model with `.generator`
     "PSNR/SSIM/flux ratio of the model, bicubic upsampling and Richardson–Lucy on `ds`: {method: metrics}."
     n = len(ds) if n is None else min(n, len(ds))
     seed_everything(seed)
-    b = _collate_items(ds, range(n))
+    b = collate_items(ds, range(n))
     true = b['space'].float()
     pred = predict(model.generator, b['ground'], device=device)
     normalizer = _find_attr(ds, 'normalizer')

@@ -28,7 +28,7 @@ from .data import Normalizer
 from .models import Enhancer
 from .blends import simulate_blends, simulate_isolated
 from .deblend import (detect_enhanced, detection_settings, shipped_detection, ground_psf, model_name,
-                              model_scale, to_enhanced, to_ground, enhance_stamps, _DETECT_KEYS)
+                              model_scale, to_enhanced, to_ground, enhance_stamps, DETECT_KEYS)
 
 # %% auto #0
 __all__ = ['FLOW_NAME', 'LEVELS', 'PIXEL_EDGES', 'FLUX_EDGES', 'Sampler', 'gan_noise_sampler', 'flow_sampler', 'flow_shipped',
@@ -292,7 +292,7 @@ def detection_for(sampler:Sampler, # the sampler whose images are searched
     "`detect.detect` settings for the sampler's images: those shipped with its model, else the shipped GAN's (with a warning)."
     m = sampler.model if isinstance(sampler, Sampler) else sampler
     d = shipped_detection(m, method)
-    if d is not None: return {k: v for k, v in d.items() if k in _DETECT_KEYS}
+    if d is not None: return {k: v for k, v in d.items() if k in DETECT_KEYS}
     if isinstance(m, Enhancer): return detection_settings(m, method=method)
     warnings.warn(f"{model_name(m)}: no shipped detection settings; using those of the shipped 'hsc-i' enhancer")
     return detection_settings(_enh.load_enhancer('hsc-i'), method=method)
