@@ -61,7 +61,8 @@ def main():
     ap.add_argument('--area', type=float, default=5.0, help='area of each field (arcmin²)')
     ap.add_argument('--threads', type=int, default=2, help='torch CPU threads')
     ap.add_argument('--seed', type=int, default=1)
-    ap.add_argument('--legacy', type=int, default=0, help='side (pixels) of the crop on which to time whole-group elimination')
+    ap.add_argument('--legacy', type=int, default=0,
+                    help='side (pixels) of the crop on which to time whole-group elimination')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     side = int(round(np.sqrt(a.area)*60/0.168))
@@ -107,9 +108,10 @@ def main():
             lv = D.survival_levels([crop], [pos], psf, float(im.header['NOISE']), conf['sys_frac'], **kw)[0]
             out[name] = (time.perf_counter() - t0, int((lv >= conf['min_dchi2']).sum()))
         grp = P.blend_groups(pos[:, 0], pos[:, 1], D.CONFIRM_LINK*psf.fwhm)
-        print(f"confirmation alone on a {a.legacy}x{a.legacy} crop of the deep field ({len(pos)} candidates, largest group "
-              f"{np.bincount(grp).max()}): now {out['now'][0]:.1f} s ({out['now'][1]} kept), whole-group elimination "
-              f"{out['whole groups'][0]:.1f} s ({out['whole groups'][1]} kept), {out['whole groups'][0]/out['now'][0]:.0f}x")
+        (t_now, k_now), (t_whole, k_whole) = out['now'], out['whole groups']
+        print(f"confirmation alone on a {a.legacy}x{a.legacy} crop of the deep field ({len(pos)} candidates, "
+              f"largest group {np.bincount(grp).max()}): now {t_now:.1f} s ({k_now} kept), "
+              f"whole-group elimination {t_whole:.1f} s ({k_whole} kept), {t_whole/t_now:.0f}x")
 
 
 if __name__ == '__main__':
