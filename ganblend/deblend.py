@@ -717,7 +717,8 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if im.bunit: out['flux'].unit = out['flux_err'].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
     out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
-                         pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=str(im.path), ganblend=ganblend.__version__))
+                         pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name, masked_pixels=dict(im.masked),
+                         ganblend=ganblend.__version__))
     if note: out.meta['ood_note'] = note
     return out
 
@@ -725,11 +726,12 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
 def deblend_file(inp, # input FITS image
                  out, # output ECSV catalog
                  survey:str='hsc-i', psf=None, model=None, threshold:float|None=None, overwrite:bool=False,
-                 progress:bool=False # progress bars of the long stages
+                 progress:bool=False, # progress bars of the long stages
+                 bad_bits=None # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                 )->Path:
     "Deblend one FITS file into one ECSV catalog (written atomically)."
     out = Path(out)
     if out.exists() and not overwrite: raise InputError(f"{out}: exists already (use --overwrite to replace it)")
-    cat = deblend(core.read_image(inp, survey=survey), survey, model, psf, threshold=threshold, progress=progress)
+    cat = deblend(core.read_image(inp, survey=survey, bad_bits=bad_bits), survey, model, psf, threshold=threshold, progress=progress)
     with core.atomic_output(out, overwrite) as tmp: cat.write(tmp, format='ascii.ecsv', overwrite=True)
     return out

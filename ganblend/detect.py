@@ -273,7 +273,7 @@ def catalog_table(t:Table, im, flux_unit=None)->Table:
     for c in t.colnames:
         if c.startswith('flux') and unit: t[c].unit = unit
     for c in ('x', 'y'): t[c].unit = 'pix'
-    t.meta.update(image=str(im.path), pixel_scale=float(im.pixel_scale))
+    t.meta.update(image=Path(str(im.path)).name, pixel_scale=float(im.pixel_scale), masked_pixels=dict(im.masked))
     return t
 
 def check_output(out, overwrite:bool=False):
@@ -293,10 +293,11 @@ def detect_file(inp, # input FITS image (2-D or band cube)
                 band:int|None=None, # detect on this band only (0-based) of a cube
                 deblend_cont:float=0.005, # sep deblending contrast
                 overwrite:bool=False, # replace an existing output
+                bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                )->Table:
     "Detect sources in a FITS image and write an ECSV catalogue (x, y, ra, dec, flux, flux_err, ...); returns the Table."
     check_output(out, overwrite)
-    im = read_image(inp, survey=survey)
+    im = read_image(inp, survey=survey, bad_bits=bad_bits)
     psf_img = _psf_image(psf, im)
     fwhm = (measure_fwhm(psf_img, im.pixel_scale) if psf_img is not None else psf_fwhm_of(im, survey))/im.pixel_scale
     data, noise = detection_image(im, band)
@@ -317,6 +318,7 @@ def detect_cli(inp:str, # input FITS image (2-D or band cube)
                band:int=None, # detect on this band only (0-based) of a cube
                deblend_cont:float=0.005, # sep deblending contrast
                overwrite:bool=False, # replace an existing output
+               bad_bits:str=None, # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
               ):
     "Detect sources in a FITS image and write an ECSV catalogue (x, y, ra, dec, flux, flux_err, ...)."
-    detect_file(inp, out, method, threshold, survey, psf, band, deblend_cont, overwrite)
+    detect_file(inp, out, method, threshold, survey, psf, band, deblend_cont, overwrite, bad_bits=bad_bits)

@@ -214,6 +214,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  overlap:int=16, # tile overlap (ground pixels)
                  batch_size:int=256, # tiles per generator call
                  progress:bool=True, # progress bar
+                 bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                 )->Path:
     "Enhance a FITS image and write it with the rescaled WCS, BUNIT and provenance keywords; returns `out_path`."
     out_path = Path(out_path)
@@ -221,7 +222,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     if not out_path.parent.is_dir(): raise InputError(f"{out_path}: directory {out_path.parent} does not exist")  # fail before the work
     model = enhancer_for(model, survey)
     cfg = model.cfg
-    im = read_image(in_path, survey=survey)
+    im = read_image(in_path, survey=survey, bad_bits=bad_bits)
     if im.nbands != cfg.in_bands:
         raise InputError(f"{in_path}: has {im.nbands} band(s); model {getattr(model, 'name', '')!r} needs {cfg.in_bands} ({', '.join(cfg.ground_bands)})")
     cube, wcs, ps = im.cube, im.wcs, im.pixel_scale
@@ -262,17 +263,20 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 tile:int=64, # tile side in ground pixels
                 batch_size:int=256, # tiles per generator call
                 quiet:bool=False, # no progress bars
+                bad_bits:str=None # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
                ):
     "Enhance ground-based FITS images to the space pixel grid with a trained generative model."
     if not batch:
         if len(files) != 2: raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); use --batch IN... --outdir DIR for many")
-        enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet)
+        enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
+                     bad_bits=bad_bits)
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir(): raise InputError(f"{outdir}: --outdir must be an existing directory")
     net, failed = enhancer_for(model, survey), []
     for f in tqdm(files, desc='files', unit='file', disable=quiet):
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit') + '.enhanced.fits')
-        try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False)
+        try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
+                          bad_bits=bad_bits)
         except (InputError, OSError) as e: failed.append(f); sys.stderr.write(f"ganblend-enhance: error: {e}\n")
     if failed: raise InputError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(map(str, failed))}")

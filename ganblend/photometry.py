@@ -660,10 +660,11 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
                     use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                     overwrite:bool=False, # replace an existing output
                     ref_band:int=0, # band of a cube whose fit sets the positions and shapes of every band
+                    bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                    )->Table:
     "Measure the fluxes of catalogued sources on an image by simultaneous Gaussian-mixture fits of blend groups; returns the Table."
     check_output(out, overwrite)
-    im = read_image(img, survey=survey)
+    im = read_image(img, survey=survey, bad_bits=bad_bits)
     if not 0 <= ref_band < im.nbands: raise InputError(f"{img}: has {im.nbands} band(s), so there is no reference band {ref_band} (bands are 0..{im.nbands - 1})")
     try: c = Table.read(cat)
     except Exception as e: raise InputError(f"{cat}: cannot be read as a table ({type(e).__name__}: {str(e)[:100]})") from None
@@ -691,7 +692,8 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
         name = cn
         while name in t.colnames: name += '_cat'
         t[name] = c[cn]
-    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=float(pm.fwhm*im.pixel_scale), catalog=str(cat))
+    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=float(pm.fwhm*im.pixel_scale), catalog=Path(str(cat)).name,
+                  masked_pixels=dict(im.masked))
     if im.nbands > 1: t.meta['ref_band'] = ref_band
     if c.meta: t.meta['catalog_meta'] = dict(c.meta)
     with atomic_output(out, overwrite) as tmp: t.write(tmp, format='ascii.ecsv', overwrite=True)
@@ -713,11 +715,13 @@ def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are mea
                    use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                    ref_band:int=0, # band of a cube (0-based) whose fit sets the common positions and shapes
                    overwrite:bool=False, # replace an existing output
+                   bad_bits:str=None, # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
                   ):
     "Measure fluxes of catalogued sources on IMG (simultaneous fits of blend groups) and write an ECSV catalogue."
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always', OffImageWarning)
-        photometry_file(img, cat, out, profile, not fixed_shapes, hlr, link, survey, psf, use_xy, overwrite, ref_band)
+        photometry_file(img, cat, out, profile, not fixed_shapes, hlr, link, survey, psf, use_xy, overwrite, ref_band,
+                        bad_bits=bad_bits)
     for w in caught:  # ours as one line; any other warning as Python shows it
         if issubclass(w.category, OffImageWarning): sys.stderr.write(f"ganblend-photometry: warning: {w.message}\n")
         else: warnings.showwarning(w.message, w.category, w.filename, w.lineno)

@@ -509,7 +509,8 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                 workers:int=0, # Dask workers on this machine (0 or 1: serially, in this process)
                 tile:int=None, # tile core side (ground pixels) for large images; 0: whole images (default: 512 with --workers ≥ 2 or --scheduler, else 0)
                 overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.survey)
-                scheduler:str=None # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
+                scheduler:str=None, # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
+                bad_bits:str=None # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES); whole images only
                ):
     "Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV catalog per image."
     paths = [Path(p) for p in paths]
@@ -522,6 +523,8 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
         if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
         if not o.parent.exists(): raise InputError(f"{o}: directory {o.parent} does not exist")
     parallel = workers > 1 or scheduler is not None
+    if bad_bits is not None and (parallel or tile):
+        raise InputError(f"--bad-bits {bad_bits}: not available with --workers, --tile or --scheduler yet (whole images only)")
     if parallel or tile:
         deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold, tile=(512 if parallel else 0) if tile is None else tile,
                        overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
@@ -529,6 +532,7 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
         return
     m = _enh.enhancer_for(model, survey, fallback=None)
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
-        _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1)
+        _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1,
+                          bad_bits=bad_bits)
         if len(jobs) == 1 or quiet: print(f"wrote {o}")
     if len(jobs) > 1 and not quiet: print(f"wrote {len(jobs)} catalogs to {outdir}")

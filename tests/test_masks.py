@@ -181,3 +181,32 @@ def test_plain_file_reads_as_before(tmp_path):
     np.testing.assert_array_equal(im.data, a)
     assert im.mask_bits is None and im.mask_planes == {} and im.mask.sum() == 1 and im.mask[3, 3]
     assert im.masked == {'nonfinite': 1, 'total': 1}
+
+
+# ---- the command line: --bad-bits and what the catalogs record
+import subprocess
+from astropy.table import Table
+
+
+def _detect(tmp_path, name, *extra):
+    out = tmp_path/f'{name}.ecsv'
+    r = subprocess.run(['ganblend-detect', str(tmp_path/'coadd.fits'), str(out), '--survey', 'hsc-i', *extra],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return Table.read(out)
+
+
+def test_cli_bad_bits(tmp_path):
+    "Saturated pixels are masked by default and measured when the user leaves SAT out; nothing comes from no-data."
+    hsc_coadd_like(tmp_path/'coadd.fits')
+    near_star = lambda t: np.hypot(np.asarray(t['x']) - 41.5, np.asarray(t['y']) - 61.5).min() < 3
+    default, sat_kept = _detect(tmp_path, 'default'), _detect(tmp_path, 'sat', '--bad-bits', 'NO_DATA')
+    assert not near_star(default) and near_star(sat_kept)
+    for t in (default, sat_kept): assert (np.asarray(t['x']) < 160 - 14 - 0.5).all()   # the no-data stripe
+    assert default.meta['image'] == 'coadd.fits'                                      # the file's name, not its path
+    assert default.meta['masked_pixels']['NO_DATA'] == 120*14 and default.meta['masked_pixels']['SAT'] == 16
+    r = subprocess.run(['ganblend-detect', str(tmp_path/'coadd.fits'), str(tmp_path/'x.ecsv'), '--survey', 'hsc-i',
+                        '--bad-bits', 'SATURATED'],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and 'SATURATED' in r.stderr
+    assert not (tmp_path/'x.ecsv').exists()
