@@ -265,9 +265,11 @@ def unit_colours(units:list)->np.ndarray:
         col[u] = next(c for c in range(len(units) + 1) if c not in used)
     return col
 
+_HALF_SIZES = np.unique(np.round(6*1.2**np.arange(40))).astype(int)   # stamp half-sizes, steps of ~20%
+
 def _bucket(half:int, top:int)->int:
-    "Stamp half-size `half` rounded up on a ladder of ~20% steps (at most `top`): stamps of a few sizes batch well."
-    return int(min(next(b for b in np.unique(np.round(6*1.2**np.arange(40))) if b >= half), top))
+    "Stamp half-size `half` rounded up on the ladder `_HALF_SIZES` (at most `top`): stamps of a few sizes batch well."
+    return int(min(_HALF_SIZES[np.searchsorted(_HALF_SIZES, half)], top))
 
 def _padded(a:np.ndarray, half:int)->np.ndarray:
     "`a` centred in a NaN (masked) stamp of side 2*half + 1."
