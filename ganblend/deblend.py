@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 
 import ganblend
 from . import core
-from .core import Image, InputError, ConfigError, get_survey, script
+from .core import Image, InputError, ConfigError, get_survey
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot

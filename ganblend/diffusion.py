@@ -6,16 +6,13 @@ Docs: https://ganblend.github.io/ganblend/diffusion.html.md"""
 
 # %% ../nbs/10_diffusion.ipynb #ca05e6ac
 from __future__ import annotations
-import math, time
-from dataclasses import dataclass, replace
-from pathlib import Path
+import time
 import numpy as np
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch
 from tqdm.auto import tqdm
 from astropy.table import Table
-from .core import ConfigError, InputError, WeightsError
-from .models import (Enhancer, EnhancerConfig, FlowConfig, FlowEnhancer, FlowModel, load_model,
-                             shipped_models)
+from .core import InputError, WeightsError
+from .models import FlowConfig, FlowEnhancer, FlowModel, shipped_models  # the flow classes, re-exported here
 
 # %% auto #0
 __all__ = ['FLOW_THRESHOLDS', 'available_flows', 'load_flow', 'flow_detection', 'store_flow_detection', 'compare_enhancers']

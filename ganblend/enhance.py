@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/enhance.html.md"""
 
 # %% ../nbs/04b_enhance.ipynb #80ed56e0
 from __future__ import annotations
-import math, os, sys, warnings
+import math, sys, warnings
 from pathlib import Path
 
 import numpy as np

@@ -662,7 +662,6 @@ class FlowEnhancer(nn.Module):
 
     def with_k(self, k:int)->FlowEnhancer:
         "A copy sharing these weights whose `forward` returns the mean of `k` posterior samples."
-        import copy
         m = copy.copy(self); m.cfg = replace(self.cfg, forward_k=int(k))
         m.name = getattr(self, 'name', 'flow') + (f'-mean{k}' if k > 1 else '')
         return m
