@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/photometry.html.md"""
 
 # %% ../nbs/07_photometry.ipynb #f5e64455
 from __future__ import annotations
-import math, sys, warnings
+import functools, math, sys, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,11 @@ from .core import (InputError, ConfigError, atomic_output, read_image, image_noi
 from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
-__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'RCOND', 'sersic_enclosed',
-           'profile_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
-           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
-           'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
+__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE',
+           'FLAG_OFF_IMAGE', 'RCOND', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table', 'sersic_mixture',
+           'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes',
+           'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups', 'cut_stamp',
+           'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -65,13 +66,88 @@ def _calibrated(name):
 
 _MIX = {'gauss': [(np.ones(1), np.array([1/(2*np.log(2))]))], 'exp': [_calibrated('exp')], 'dev': [_calibrated('dev')]}
 _MIX['bd'] = [_MIX['exp'][0], (_MIX['dev'][0][0], _MIX['dev'][0][1]*BULGE_SIZE**2)]
-PROFILES = tuple(_MIX)
+PROFILES = tuple(_MIX) + ('sersic',)
 
-def profile_mixture(profile:str # 'exp', 'dev', 'gauss' or 'bd'
+def profile_mixture(profile:str # 'exp', 'dev', 'gauss', 'bd' or 'sersic' (at index `SERSIC_N0`)
                    )->list:
     "The profile as a list of linear components, each `(amplitudes (K,), variances (K,))` for a unit half-light radius and unit total flux."
+    if profile == 'sersic': return [sersic_mixture(SERSIC_N0)]
     if profile not in _MIX: raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     return _MIX[profile]
+
+# %% ../nbs/07_photometry.ipynb #0fa939f3
+SERSIC_N_RANGE = (0.5, 6.0)  # Sérsic indices a fit may take (GalSim's Sersic covers 0.3-6.2)
+SERSIC_N0 = 1.5              # prior median of the fitted Sérsic index ('sersic' profile)
+SERSIC_K = 8                 # Gaussians per Sérsic mixture
+
+def _sersic_light_per_logr(r, n):
+    "dL/d ln r of the unit-flux Sérsic profile at radius `r` (half-light units): the light per logarithmic radius bin."
+    from scipy.special import gammaincinv, gammaln
+    x = gammaincinv(2*n, 0.5)*np.asarray(r, float)**(1/n)
+    return np.exp(2*n*np.log(x) - x - gammaln(2*n))/n
+
+@functools.lru_cache(None)
+def sersic_mixture_table(n_grid:int=30, # grid points, uniform in ln n over `SERSIC_N_RANGE` widened to 6.5
+                        )->tuple:
+    """Gaussian mixtures of Sérsic profiles on a grid of indices: `(n (G,), amplitudes (G, K), ln variances (G, K))` for
+    unit half-light radius and unit total flux. Each mixture is matched to the exact profile over `R_CAL` in enclosed
+    light and in light per ln r, with amplitudes ≥ 0 solved linearly (NNLS) for each set of variances. The variances
+    are found by continuation from n = 1 outwards, each index starting from its neighbour's solution with a weak pull
+    towards it, so that every amplitude and variance is a smooth function of n (the idea of the Tractor's Sérsic
+    mixtures, Lang 2020; Hogg & Lang 2013 for exp and dev). Takes ~1 s; cached."""
+    from scipy.optimize import least_squares, nnls
+    ns = np.exp(np.linspace(np.log(SERSIC_N_RANGE[0]), np.log(6.5), n_grid))
+    r = np.geomspace(1e-3, R_CAL[1], 150)
+    def solve(lv, n, prev, wd=0.5, reg=1e-2):
+        q = r[:, None]**2/(2*np.exp(lv))
+        E, D = 1 - np.exp(-q), 2*q*np.exp(-q)
+        target_e, target_d = sersic_enclosed(r, n), _sersic_light_per_logr(r, n)
+        a = nnls(np.vstack([E, wd*D]), np.r_[target_e, wd*target_d])[0]
+        return a, np.r_[E@a - target_e, wd*(D@a - target_d), reg*(lv - prev)]
+    i1 = int(np.argmin(np.abs(ns - 1))); out = {}
+    for order in (range(i1, len(ns)), range(i1, -1, -1)):
+        lv = np.log(np.geomspace(3e-3, 3, SERSIC_K))
+        for i in order:
+            prev = lv
+            lv = least_squares(lambda l: solve(l, ns[i], prev)[1], lv, bounds=(-18, 5)).x
+            out[i] = (solve(lv, ns[i], prev)[0], lv)
+    return ns, np.array([out[i][0] for i in range(len(ns))]), np.array([out[i][1] for i in range(len(ns))])
+
+@functools.lru_cache(None)
+def _sersic_spline():
+    "Shape-preserving (PCHIP) interpolants of the amplitudes and ln variances in ln n, as piecewise cubics."
+    from scipy.interpolate import PchipInterpolator
+    ns, a, lv = sersic_mixture_table()
+    ia, il = PchipInterpolator(np.log(ns), a), PchipInterpolator(np.log(ns), lv)
+    return ia, il
+
+def sersic_mixture(n:float # Sérsic index within `SERSIC_N_RANGE`
+                  )->tuple:
+    "`(amplitudes (K,), variances (K,))` of the Sérsic profile of index `n` (unit half-light radius; amplitudes sum to the light within ~8 half-light radii, the total flux is 1)."
+    if not SERSIC_N_RANGE[0] <= n <= SERSIC_N_RANGE[1]:
+        raise ConfigError(f"sersic index {n} outside {SERSIC_N_RANGE[0]}-{SERSIC_N_RANGE[1]}")
+    ia, il = _sersic_spline()
+    return np.clip(ia(np.log(n)), 0, None), np.exp(il(np.log(n)))
+
+class _SersicComps:
+    "The Sérsic mixtures as torch piecewise cubics in u = ln n: amplitudes, ln variances and their u-derivatives."
+    def __init__(self, dtype, device):
+        ia, il = _sersic_spline()
+        tt = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=dtype, device=device)
+        self.knots, self.ca, self.cl = tt(ia.x), tt(ia.c), tt(il.c)           # (M+1,), (4, M, K) each
+        self.lo, self.hi = math.log(SERSIC_N_RANGE[0]), math.log(SERSIC_N_RANGE[1])
+
+    def __call__(self, u:torch.Tensor):
+        "amp, ln var, d amp/du, d ln var/du at u (...): each (..., K)."
+        u = u.to(self.knots.dtype).clamp(self.lo, self.hi)
+        i = torch.bucketize(u, self.knots[1:-1])
+        t = (u - self.knots[i])[..., None]
+        def ev(c):
+            c0, c1, c2, c3 = (c[j][i] for j in range(4))
+            return ((c0*t + c1)*t + c2)*t + c3, (3*c0*t + 2*c1)*t + c2
+        (a, da), (lv, dlv) = ev(self.ca), ev(self.cl)
+        pos = a > 0
+        return torch.where(pos, a, 0.), lv, torch.where(pos, da, 0.), dlv
 
 
 # %% ../nbs/07_photometry.ipynb #401cf7e9
@@ -169,27 +245,31 @@ def _shear_eta(eta):
     dS2 = (4*e2 + 2*e1*e2/s, 2*s + 2*e2**2/s, 4*e2 - 2*e1*e2/s)             # d/d eta2
     return S, dS1, dS2
 
-def _model(xy, pos, loghlr, eta, comps, psf, active, f=None):
+def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None):
     """Unit-flux templates T (B, k, L, P) of every source and linear component; given fluxes `f` (B, k, L), instead the
     Jacobian rows J (B, k, L+5, P) of the model: the L templates, then the flux-weighted derivatives of the source's
-    model with respect to (x, y, log hlr, eta1, eta2), computed analytically.
+    model with respect to (x, y, log hlr, eta1, eta2), computed analytically; for the 'sersic' profile a sixth row, the
+    derivative with respect to ln n (`logn` (B, k)), whose mixture amplitudes and variances vary with n.
     Every (profile Gaussian, PSF Gaussian) pair of every linear component is one Gaussian of the source (18 for an
     exponential): the PSF components share one centre (as `fit_psf_gmm` makes them), so all have the source's centre."""
-    amp, var, lidx = comps                                                    # (K,) each, over all linear components
+    amp, var, lidx, sersic = comps                                            # (K,) each, over all linear components
+    if sersic is not None:                                                    # per source: (B, k, K)
+        amp, lvar, damp, dlvar = sersic(logn)
+        var = torch.exp(lvar).to(eta.dtype); amp = amp.to(eta.dtype)
     pamp, pmean, pcov = psf
     J_ = len(pamp); L = int(lidx.max()) + 1 if len(lidx) else 1
     S, dS1, dS2 = _shear_eta(eta)                                             # each (B, k)
     e = lambda t: t[..., None]
     dx = xy[:, 0] - (pos[..., 0] + pmean[:, 0].mean())[..., None]             # (B, k, P)
     dy = xy[:, 1] - (pos[..., 1] + pmean[:, 1].mean())[..., None]
-    rv = e(torch.exp(2*loghlr))*var.repeat_interleave(J_)                     # (B, k, G) profile variances, pixels²
-    ps = lambda a, b: pcov[:, a, b].repeat(len(var))
+    rv = e(torch.exp(2*loghlr))*var.repeat_interleave(J_, -1)                 # (B, k, G) profile variances, pixels²
+    ps = lambda a, b: pcov[:, a, b].repeat(var.shape[-1])
     c11 = rv*e(S[0]) + ps(0, 0) + 1/12
     c12 = rv*e(S[1]) + ps(0, 1)
     c22 = rv*e(S[2]) + ps(1, 1) + 1/12
     det = c11*c22 - c12**2
     i11, i12, i22 = c22/det, -c12/det, c11/det
-    norm = torch.outer(amp, pamp).reshape(-1)/(2*math.pi*torch.sqrt(det))    # (B, k, G)
+    norm = (amp[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))     # (B, k, G)
     # exp(-q/2) for every source, Gaussian and pixel: the only large tensor. The exponent is floored at -40 (a 4e-18
     # relative contribution): denormal floats far out in the wings make CPU arithmetic ~10x slower.
     X = torch.stack([dx*dx, dx*dy, dy*dy], -2)                                # (B, k, 3, P)
@@ -201,14 +281,20 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None):
         # all sums over Gaussians as one batched matrix product: coefficients (B, k, L+15, G) @ E (B, k, G, P)
         nf = norm*f.to(norm.dtype)[..., lg]                                # flux-weighted amplitudes
         rows = [nf*i11, nf*i12, nf*i22]                                       # dG/dmu = G C^-1 (x - mu)
+        nr = nf*rv
+        Ms = []
         for D in (tuple(2*x for x in S), dS1, dS2):                          # dC = rv*D for log hlr, eta1, eta2
             D11, D12, D22 = e(D[0]), e(D[1]), e(D[2])
             M11 = i11*i11*D11 + 2*i11*i12*D12 + i12*i12*D22                   # M = C^-1 D C^-1
             M12 = i11*i12*D11 + (i11*i22 + i12*i12)*D12 + i12*i22*D22
             M22 = i12*i12*D11 + 2*i12*i22*D12 + i22*i22*D22
             tr = i11*D11 + 2*i12*D12 + i22*D22
-            nr = nf*rv
+            Ms.append((M11, M12, M22, tr))
             rows += [nr*M11, nr*M12, nr*M22, nr*tr]
+        if sersic is not None:  # ln n: dC = rv (d ln var/du)/2 (2S), so log hlr's M, and the amplitudes' derivative
+            nu = nr*(dlvar.to(nr.dtype)/2).repeat_interleave(J_, -1)
+            rows += [nu*m_ for m_ in Ms[0]]
+            rows.append((damp.to(nr.dtype)[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))*f.to(norm.dtype)[..., lg])
         coefs.append(torch.stack(rows, -2))
     R = torch.cat(coefs, -2) @ E                                              # (B, k, L or L+15, P)
     a = active[..., None, None]
@@ -217,14 +303,16 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None):
     Q = R[:, :, L:].unbind(-2)
     d = [dx*Q[0] + dy*Q[1], dx*Q[1] + dy*Q[2]]
     d += [0.5*(dx2*Q[c] + 2*dxy*Q[c+1] + dy2*Q[c+2] - Q[c+3]) for c in (3, 7, 11)]  # G (u'Du - tr C^-1 D)/2
+    if sersic is not None: d.append(0.5*(dx2*Q[15] + 2*dxy*Q[16] + dy2*Q[17] - Q[18]) + Q[19])
     return torch.cat([R[:, :, :L], torch.stack(d, 2)], 2)*a
 
 def _comps(profile, dtype, device):
-    "The profile's Gaussians as flat tensors: amplitudes (G,), variances (G,), index of their linear component (G,)."
+    """The profile's Gaussians as flat tensors: amplitudes (G,), variances (G,), index of their linear component (G,),
+    and for 'sersic' the `_SersicComps` that give per-source amplitudes and variances at each source's index."""
     mix = profile_mixture(profile)
     cat = lambda i: torch.as_tensor(np.concatenate([m[i] for m in mix]), dtype=dtype, device=device)
     lidx = torch.as_tensor(np.concatenate([np.full(len(m[0]), l) for l, m in enumerate(mix)]), device=device)
-    return cat(0), cat(1), lidx
+    return cat(0), cat(1), lidx, (_SersicComps(dtype, device) if profile == 'sersic' else None)
 
 def _eta(g):
     "Inverse of g = eta/sqrt(1+|eta|^2)."
@@ -237,17 +325,20 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
                   fluxes, # (N, k*L) fluxes of the linear components (L=2 for 'bd': disk then bulge); NaN = absent (not measured)
                   hlr=2.0, # half-light radii (pixels): a number or (N, k); NaN = absent
                   g=0.0, # reduced shears: 0 or (N, k, 2); NaN = absent
-                  profile:str='exp', # 'exp', 'dev', 'gauss' or 'bd'
+                  profile:str='exp', # 'exp', 'dev', 'gauss', 'bd' or 'sersic'
+                  sersic_n=SERSIC_N0, # Sérsic indices ('sersic' profile): a number or (N, k)
                  )->np.ndarray:
     "Model images (N, h, w) of sources with the given fluxes and shapes, convolved with the PSF and the pixel."
     pos = np.asarray(positions, dtype=np.float64); N, k, _ = pos.shape
     f = np.asarray(fluxes, dtype=np.float64).reshape(N, k, -1)
     hl = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)); gg = np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2))
     # a source with any NaN parameter (e.g. `fit_fluxes` output of a source it could not fit) is drawn as absent
+    nn = np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k))
     ok = np.isfinite(pos).all(-1) & np.isfinite(f).all(-1) & np.isfinite(hl) & np.isfinite(gg).all(-1)
+    if profile == 'sersic': ok &= np.isfinite(nn)
     T = _model(pixel_grid(*shape), torch.as_tensor(np.where(ok[..., None], pos, 0.)), torch.log(torch.as_tensor(np.where(ok, hl, 1.))),
                torch.as_tensor(_eta(np.where(ok[..., None], gg, 0.))), _comps(profile, torch.float64, 'cpu'), psf.tensors(),
-               torch.as_tensor(ok, dtype=torch.float64))
+               torch.as_tensor(ok, dtype=torch.float64), logn=torch.log(torch.as_tensor(np.where(ok, nn, SERSIC_N0))))
     return (torch.as_tensor(np.where(ok[..., None], f, 0.))[..., None]*T).sum((1, 2)).reshape(N, *shape).numpy()
 
 # %% ../nbs/07_photometry.ipynb #414db801
@@ -277,6 +368,8 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
                fit_positions:bool=True, # let positions move (within the prior) during refinement
                size_prior:float=0.5, # prior σ of ln(hlr) about the initial `hlr`
                shape_prior:float=0.3, # prior σ of each ellipticity component (η, ≈ 2g for small g) about the initial `g`
+               sersic_n=SERSIC_N0, # ('sersic' profile) initial Sérsic index, the fixed one without `refine`: a number or (N, k)
+               index_prior:float=0.7, # ('sersic' profile) prior σ of ln n about the initial `sersic_n`
                min_coverage:float=1e-3, # a source with less of its initial model's light on usable pixels is not fitted (flag 1)
                batch_size:int=256, # stamps per torch batch
                float32:bool=True, # model and normal equations in single precision (~2× faster); the small solves stay double
@@ -296,17 +389,18 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     N, k = pos.shape[:2]; h, w_ = images.shape[1:]
     hlr0 = np.array(np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)))
     eta0 = _eta(np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2)))
+    n0 = np.clip(np.nan_to_num(np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k)), nan=SERSIC_N0), *SERSIC_N_RANGE)
     mt = torch.float32 if float32 else torch.float64
     xy = pixel_grid(h, w_, mt, device); comps = _comps(profile, mt, device); ps = psf.tensors(mt, device)
     tt = lambda a, dt=torch.float64: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
-    prior_sig = (pos_prior, size_prior, shape_prior)
+    prior_sig = (pos_prior, size_prior, shape_prior, index_prior)
     outs = []
     flush = torch.set_flush_denormal(True)  # tiny wing values would otherwise make CPU arithmetic ~5x slower
     try:
         for s in tqdm(range(0, N, batch_size), disable=not progress):
             sl = slice(s, s + batch_size)
             out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]), tt(hlr0[sl]),
-                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage)
+                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage, tt(np.log(n0[sl])))
             outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
     finally:
         if flush: torch.set_flush_denormal(False)  # PyTorch's default
@@ -327,8 +421,8 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
 # %% ../nbs/07_photometry.ipynb #506e1d14
 def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     """Gauss-Newton normal equations H (B, n, n), gradient (B, n), chi2 with the prior terms (B,) and data chi2 (B,),
-    all double; parameters ordered per source: L fluxes, 5 shape. J: Jacobian rows (B, k, L+5, P) from `_model`."""
-    B, k, n5, P = J.shape; L = n5 - 5
+    all double; parameters ordered per source: L fluxes, then 5 shape (6 with a Sérsic index). J: Jacobian rows (B, k, L+5 or L+6, P) from `_model`."""
+    B, k, n5, P = J.shape; L = f.shape[-1]; NS = n5 - L
     m = (f.to(J.dtype)[..., None]*J[:, :, :L]).sum((1, 2))                    # (B, P)
     rw = (d - m)*sw                                                           # whitened residual
     Jw = J.reshape(B, -1, P)*sw[:, None]
@@ -336,7 +430,7 @@ def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     grad = -(Jw*rw[:, None]).sum(-1).double()       # a sum, not a matrix-vector product: those round differently per batch size
     chi2 = (rw*rw).sum(-1).double()
     zero = torch.zeros(B, k, L, dtype=H.dtype, device=H.device)
-    H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, 5)], 2).reshape(B, -1))
+    H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, NS)], 2).reshape(B, -1))
     grad = grad + torch.cat([zero, (theta - theta0)*prior_ivar], 2).reshape(B, -1)
     return H, grad, chi2 + ((theta - theta0)**2*prior_ivar*active[..., None]).sum((1, 2)), chi2
 
@@ -356,22 +450,24 @@ def _inv_psd(M, rcond=None):
         inv = torch.where(sing[:, None, None], pinv*s[:, :, None]*s[:, None], inv)
     return inv, (V**2*small[:, None]).sum(-1) > 1e-4
 
-def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3):
+def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3, logn0=None):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
     Large tensors stay in the model's precision; the small normal equations are solved in double."""
     B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
+    sersic = comps[3] is not None; NS = 6 if sersic else 5                    # shape parameters per source
     dd = torch.float64; mt = xy.dtype
     given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
-                        torch.nan_to_num(eta0)], -1)                          # (B, k, 5): dx, dy, log hlr, eta1, eta2
+                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if sersic else []), -1)  # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
+    un = lambda th: th[..., 5].to(mt) if sersic else None
     sw = torch.sqrt(w)
     # fraction of each source's unit-flux initial model on usable pixels: below `min_coverage` it is not fitted
-    T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:].to(mt), comps, ps, given.to(mt))
+    T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:5].to(mt), comps, ps, given.to(mt), logn=un(theta0))
     cover = (T*(w > 0)[:, None, None]).sum(-1).double().mean(-1)             # (B, k)
     active = given*(cover >= min_coverage)
     def model(th, f=None):
-        return _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:].to(mt), comps, ps, active.to(mt), f)
+        return _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:5].to(mt), comps, ps, active.to(mt), f, un(th))
     nl = k*L
     theta = theta0.clone()
     T = T*active.to(mt)[..., None, None]
@@ -380,9 +476,9 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
     bad = bad.reshape(B, k, L)
     if refine:
-        ps_, ss_, es_ = prior_sig
-        prior_ivar = 1/torch.tensor([ps_, ps_, ss_, es_, es_], dtype=dd, device=d.device)**2
-        free = torch.ones(k, L + 5, dtype=dd, device=d.device)
+        ps_, ss_, es_, ns_ = prior_sig
+        prior_ivar = 1/torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)**2
+        free = torch.ones(k, L + NS, dtype=dd, device=d.device)
         if not fit_positions: free[:, L:L+2] = 0
         mask = (free[None]*active[..., None]).reshape(B, -1)                   # 0 for fixed or absent parameters
         fix = torch.diag_embed(1 - mask)
@@ -391,28 +487,30 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         for _ in range(n_iter):
             A = (H + lam[:, None, None]*torch.diag_embed(torch.diagonal(H, dim1=1, dim2=2)))*mask[:, :, None]*mask[:, None] + fix
             sol, info = torch.linalg.solve_ex(A, (grad*mask)[..., None])
-            step = -sol[..., 0].reshape(B, k, L + 5)
+            step = -sol[..., 0].reshape(B, k, L + NS)
             fc = f + step[..., :L]; tc = theta + step[..., L:]
             tc[..., :2] = tc[..., :2].clamp(-3*ps_, 3*ps_)
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], theta0[..., 2] - 3), theta0[..., 2] + 3)
+            if sersic: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
             Hc, gc, cc, c2 = _normal_eq(model(tc, fc), fc, d, sw, active, tc, theta0, prior_ivar)
             ok = (info == 0) & torch.isfinite(cc) & (cc <= chi)
             sel = lambda new, old: torch.where(ok.reshape((B,) + (1,)*(new.dim() - 1)), new, old)
             f, theta, H, grad, chi, chi2 = sel(fc, f), sel(tc, theta), sel(Hc, H), sel(gc, grad), sel(cc, chi), sel(c2, chi2)
             lam = torch.where(ok, lam/3, lam*5).clamp(1e-7, 1e7)
         covf, badf = _inv_psd(H*mask[:, :, None]*mask[:, None] + fix, RCOND)
-        idx = (torch.arange(k, device=d.device)[:, None]*(L + 5) + torch.arange(L, device=d.device)).reshape(-1)
+        idx = (torch.arange(k, device=d.device)[:, None]*(L + NS) + torch.arange(L, device=d.device)).reshape(-1)
         cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
     else:
         chi2 = (((d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw)**2).sum(-1).double()
-    npar = L + (5 - (0 if fit_positions else 2) if refine else 0)
+    npar = L + (NS - (0 if fit_positions else 2) if refine else 0)
     dof = (w > 0).sum(-1).to(dd) - active.sum(-1)*npar
-    g = theta[..., 3:]/torch.sqrt(1 + (theta[..., 3:]**2).sum(-1, keepdim=True))
+    g = theta[..., 3:5]/torch.sqrt(1 + (theta[..., 3:5]**2).sum(-1, keepdim=True))
     cv = cov.reshape(B, k, L, k, L)
     var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
     flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1), flux_err=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
+    if sersic: out['sersic_n'] = torch.exp(theta[..., 5])
     if L == 2:
         dv = torch.diagonal(cov, dim1=1, dim2=2).reshape(B, k, L).clamp(min=0).sqrt()
         out.update(flux_disk=f[..., 0], flux_disk_err=dv[..., 0], flux_bulge=f[..., 1], flux_bulge_err=dv[..., 1])
