@@ -122,13 +122,19 @@ SURVEYS = _build_surveys()
 HST_BANDS = ['hst-f435w', 'hst-f606w', 'hst-f775w', 'hst-f814w', 'hst-f850lp', 'hst-f125w', 'hst-f160w']
 HSC_BANDS = ['hsc-g', 'hsc-r', 'hsc-i', 'hsc-z', 'hsc-y']
 
-def get_survey(name:str # survey-band key such as 'hsc-i', 'lsst-r', 'hst-f775w' (case-insensitive)
+def get_survey(name:str # survey-band key such as 'hsc-i', 'lsst-r', 'hst-f775w' (case-insensitive); 'hsc-i@0.85': other seeing
               )->SurveySpec:
-    "The `SurveySpec` called `name`; a `ConfigError` listing the known names otherwise."
+    """The `SurveySpec` called `name`; a `ConfigError` listing the known names otherwise. A key with a suffix
+    `@FWHM` is the same band at another seeing (PSF FWHM in arcsec, 0.05-3), e.g. 'hsc-i@0.85'."""
     if isinstance(name, SurveySpec): return name
     key = str(name).strip().lower()
-    if key not in SURVEYS: raise ConfigError(f"unknown survey {name!r}; known: {', '.join(SURVEYS)}")
-    return SURVEYS[key]
+    base, at, fwhm = key.partition('@')
+    if base not in SURVEYS: raise ConfigError(f"unknown survey {name!r}; known: {', '.join(SURVEYS)}")
+    if not at: return SURVEYS[key]
+    try: fw = float(fwhm)
+    except ValueError: fw = float('nan')
+    if not 0.05 <= fw <= 3: raise ConfigError(f"survey {name!r}: the seeing after '@' must be a FWHM in arcsec (0.05-3)")
+    return replace(SURVEYS[base], name=f"{base}@{fw:g}", psf_fwhm=fw)
 
 # %% ../nbs/00_core.ipynb #2cf21b65
 @contextlib.contextmanager

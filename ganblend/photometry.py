@@ -24,10 +24,10 @@ from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE',
-           'FLAG_OFF_IMAGE', 'RCOND', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table', 'sersic_mixture',
-           'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes',
-           'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups', 'cut_stamp',
-           'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
+           'FLAG_OFF_IMAGE', 'CONVERGED_DCHI2', 'RCOND', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table',
+           'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
+           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
+           'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -345,6 +345,7 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
 FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light falls on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
+CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement
 RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
 
 def _weights(images, noise):
@@ -466,8 +467,9 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:5].to(mt), comps, ps, given.to(mt), logn=un(theta0))
     cover = (T*(w > 0)[:, None, None]).sum(-1).double().mean(-1)             # (B, k)
     active = given*(cover >= min_coverage)
-    def model(th, f=None):
-        return _model(xy, (p0 + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:5].to(mt), comps, ps, active.to(mt), f, un(th))
+    def model(th, f=None, rows=slice(None)):  # the model (or Jacobian) of the stamps `rows` at parameters th
+        return _model(xy, (p0[rows] + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:5].to(mt), comps, ps,
+                      active[rows].to(mt), f, un(th))
     nl = k*L
     theta = theta0.clone()
     T = T*active.to(mt)[..., None, None]
@@ -484,19 +486,25 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         fix = torch.diag_embed(1 - mask)
         H, grad, chi, chi2 = _normal_eq(model(theta, f), f, d, sw, active, theta, theta0, prior_ivar)
         lam = torch.full((B,), 1e-3, dtype=dd, device=d.device)
+        live = torch.arange(B, device=d.device)        # stamps still moving: a converged stamp leaves the batch
         for _ in range(n_iter):
-            A = (H + lam[:, None, None]*torch.diag_embed(torch.diagonal(H, dim1=1, dim2=2)))*mask[:, :, None]*mask[:, None] + fix
-            sol, info = torch.linalg.solve_ex(A, (grad*mask)[..., None])
-            step = -sol[..., 0].reshape(B, k, L + NS)
-            fc = f + step[..., :L]; tc = theta + step[..., L:]
+            if len(live) == 0: break
+            Hl, ml, laml = H[live], mask[live], lam[live]
+            A = (Hl + laml[:, None, None]*torch.diag_embed(torch.diagonal(Hl, dim1=1, dim2=2)))*ml[:, :, None]*ml[:, None] + fix[live]
+            sol, info = torch.linalg.solve_ex(A, (grad[live]*ml)[..., None])
+            step = -sol[..., 0].reshape(len(live), k, L + NS)
+            fc = f[live] + step[..., :L]; tc = theta[live] + step[..., L:]
+            t0l = theta0[live]
             tc[..., :2] = tc[..., :2].clamp(-3*ps_, 3*ps_)
-            tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], theta0[..., 2] - 3), theta0[..., 2] + 3)
+            tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], t0l[..., 2] - 3), t0l[..., 2] + 3)
             if sersic: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
-            Hc, gc, cc, c2 = _normal_eq(model(tc, fc), fc, d, sw, active, tc, theta0, prior_ivar)
-            ok = (info == 0) & torch.isfinite(cc) & (cc <= chi)
-            sel = lambda new, old: torch.where(ok.reshape((B,) + (1,)*(new.dim() - 1)), new, old)
-            f, theta, H, grad, chi, chi2 = sel(fc, f), sel(tc, theta), sel(Hc, H), sel(gc, grad), sel(cc, chi), sel(c2, chi2)
-            lam = torch.where(ok, lam/3, lam*5).clamp(1e-7, 1e7)
+            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l, prior_ivar)
+            ok = (info == 0) & torch.isfinite(cc) & (cc <= chi[live])
+            gain = chi[live] - cc
+            up = live[ok]
+            f[up], theta[up], H[up], grad[up], chi[up], chi2[up] = fc[ok], tc[ok], Hc[ok], gc[ok], cc[ok], c2[ok]
+            lam[live] = torch.where(ok, laml/3, laml*5).clamp(1e-7, 1e7)
+            live = live[~(ok & (gain < CONVERGED_DCHI2))]
         covf, badf = _inv_psd(H*mask[:, :, None]*mask[:, None] + fix, RCOND)
         idx = (torch.arange(k, device=d.device)[:, None]*(L + NS) + torch.arange(L, device=d.device)).reshape(-1)
         cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
