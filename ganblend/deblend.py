@@ -685,7 +685,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     noise_b = np.atleast_1d(np.asarray(core.image_noise(im) if noise is None else noise, dtype=float))
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)): raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
-    psf_img = ground_psf(im, survey, psf)
+    psf_imgs = _phot.band_psfs(im, psf, survey)    # one PSF per band
     settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
@@ -696,12 +696,12 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     x, y = to_ground(x_e, nx, ex, s), to_ground(y_e, ny, ey, s)
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
     x, y, x_e, y_e = x[ok], y[ok], x_e[ok], y_e[ok]
-    psf_gmm = psf_mixture(psf_img)
+    psf_gmms = [psf_mixture(q) for q in psf_imgs]
     lv = np.full(len(x), np.inf)
+    bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
+    b = bands.index(survey) if survey in bands else 0   # the reference band: confirmation, positions and shapes
     if confirm and conf:
-        bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
-        b = bands.index(survey) if survey in bands else 0   # the confirmation band
-        lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmm, noise_b[b], conf.get('sys_frac', SYS_FRAC),
+        lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmms[b], noise_b[b], conf.get('sys_frac', SYS_FRAC),
                              stop_at=conf['min_dchi2'], progress=progress)[0]
         keep = lv >= conf['min_dchi2']
         x, y, x_e, y_e, lv = x[keep], y[keep], x_e[keep], y_e[keep], lv[keep]
@@ -710,13 +710,22 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         ra, dec = im.wcs.pixel_to_world_values(x, y) if len(x) else (np.zeros(0), np.zeros(0))
         out['ra'], out['dec'] = np.asarray(ra, float), np.asarray(dec, float)
         out['ra'].unit = out['dec'].unit = 'deg'
-    fl = [_phot.photometry_image(b, x, y, psf_gmm, nb, refine=refine) for b, nb in zip(im.cube, noise_b)]
-    for c in ('flux', 'flux_err'): out[c] = fl[0][c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
+    ref = _phot.photometry_image(im.cube[b], x, y, psf_gmms[b], noise_b[b], refine=refine, profile=profile)
+    fl = [ref]
+    if im.nbands > 1:  # forced photometry: every band with its own PSF at the reference band's positions and shapes
+        fitted = np.isfinite(np.asarray(ref['hlr'], float))
+        shapes = dict(hlr=np.where(fitted, ref['hlr'], 2.0), g=np.where(fitted[:, None], np.c_[ref['g1'], ref['g2']], 0.0),
+                      groups=ref['group'])
+        if 'sersic_n' in ref.colnames: shapes['sersic_n'] = np.where(fitted, ref['sersic_n'], _phot.SERSIC_N0)
+        fl = [ref if j == b else _phot.photometry_image(im.cube[j], ref['x'], ref['y'], psf_gmms[j], noise_b[j], refine=False,
+                                                        profile=profile, **shapes) for j in range(im.nbands)]
+    for c in ('flux', 'flux_err', 'flux_err_stat'): out[c] = ref[c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
     out['x_enh'], out['y_enh'] = x_e, y_e
-    for c in ('group', 'group_size', 'hlr'): out[c] = fl[0][c]
+    for c in ('group', 'group_size', 'hlr', 'shift') + (('sersic_n',) if 'sersic_n' in ref.colnames else ()): out[c] = ref[c]
     out['dchi2_ground'] = lv
     out['hlr'].unit = 'pix'
-    if im.bunit: out['flux'].unit = out['flux_err'].unit = im.bunit
+    out['shift'].unit = 'pix'
+    if im.bunit: out['flux'].unit = out['flux_err'].unit = out['flux_err_stat'].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
     out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name, masked_pixels=dict(im.masked),

@@ -23,11 +23,12 @@ from .core import (InputError, ConfigError, atomic_output, read_image, image_noi
 from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
-__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'FLAG_NO_PIXELS', 'FLAG_DEGENERATE',
-           'FLAG_OFF_IMAGE', 'CONVERGED_DCHI2', 'RCOND', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table',
-           'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
-           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
-           'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file', 'photometry_cli']
+__all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'INDEX_SNR', 'FLAG_NO_PIXELS',
+           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'CONVERGED_DCHI2', 'RCOND', 'sersic_enclosed', 'profile_mixture',
+           'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture',
+           'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter',
+           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning',
+           'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -77,8 +78,9 @@ def profile_mixture(profile:str # 'exp', 'dev', 'gauss', 'bd' or 'sersic' (at in
 
 # %% ../nbs/07_photometry.ipynb #0fa939f3
 SERSIC_N_RANGE = (0.5, 6.0)  # Sérsic indices a fit may take (GalSim's Sersic covers 0.3-6.2)
-SERSIC_N0 = 1.5              # prior median of the fitted Sérsic index ('sersic' profile)
+SERSIC_N0 = 1.0              # prior median of the fitted Sérsic index ('sersic' profile): an exponential
 SERSIC_K = 8                 # Gaussians per Sérsic mixture
+INDEX_SNR = 50.0             # below this S/N (of the linear flux) the prior on a fitted Sérsic index narrows ∝ S/N
 
 def _sersic_light_per_logr(r, n):
     "dL/d ln r of the unit-flux Sérsic profile at radius `r` (half-light units): the light per logarithmic radius bin."
@@ -415,7 +417,7 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     for c in t.colnames[2:-3]:
         t[c][absent] = np.nan
         if c not in ('x', 'y'): t[c][nofit] = np.nan        # not fitted: x, y stay the given position
-        if c.endswith('_err'): t[c][degen] = np.nan         # not estimable: only the degenerate sources' summed flux is
+        if '_err' in c: t[c][degen] = np.nan                # not estimable: only the degenerate sources' summed flux is
     t.meta.update(profile=profile, refine=refine, psf_fwhm_px=float(psf.fwhm))
     return t
 
@@ -479,7 +481,12 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     bad = bad.reshape(B, k, L)
     if refine:
         ps_, ss_, es_, ns_ = prior_sig
-        prior_ivar = 1/torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)**2
+        prior_ivar = (1/torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)**2).expand(B, k, NS).clone()
+        if sersic:  # the index is free only as far as the data measure it: its prior narrows below S/N `INDEX_SNR`
+            cv0 = cov.reshape(B, k, L, k, L)
+            var0 = torch.stack([cv0[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+            snr0 = f.sum(-1)/torch.sqrt(var0.clamp(min=1e-30))
+            prior_ivar[..., 5] = prior_ivar[..., 5]/(snr0/INDEX_SNR).clamp(1e-3, 1)**2
         free = torch.ones(k, L + NS, dtype=dd, device=d.device)
         if not fit_positions: free[:, L:L+2] = 0
         mask = (free[None]*active[..., None]).reshape(B, -1)                   # 0 for fixed or absent parameters
@@ -498,7 +505,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
             tc[..., :2] = tc[..., :2].clamp(-3*ps_, 3*ps_)
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], t0l[..., 2] - 3), t0l[..., 2] + 3)
             if sersic: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
-            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l, prior_ivar)
+            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l, prior_ivar[live])
             ok = (info == 0) & torch.isfinite(cc) & (cc <= chi[live])
             gain = chi[live] - cc
             up = live[ok]
@@ -508,17 +515,28 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         covf, badf = _inv_psd(H*mask[:, :, None]*mask[:, None] + fix, RCOND)
         idx = (torch.arange(k, device=d.device)[:, None]*(L + NS) + torch.arange(L, device=d.device)).reshape(-1)
         cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
+        Jf = model(theta, f)                                                  # (B, k, L+NS, P) at the solution
+        rw = (d - (f.to(mt)[..., None]*Jf[:, :, :L]).sum((1, 2)))*sw
+        score = (Jf.reshape(B, -1, d.shape[-1])*(sw*rw)[:, None]).double()*mask[..., None]
+        cov_rob = (covf @ (score @ score.transpose(1, 2)) @ covf)[:, idx][:, :, idx]
     else:
-        chi2 = (((d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw)**2).sum(-1).double()
+        rw = (d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw
+        chi2 = (rw**2).sum(-1).double()
+        score = (Tw*rw[:, None]).double()
+        cov_rob = cov @ (score @ score.transpose(1, 2)) @ cov
     npar = L + (NS - (0 if fit_positions else 2) if refine else 0)
     dof = (w > 0).sum(-1).to(dd) - active.sum(-1)*npar
     g = theta[..., 3:5]/torch.sqrt(1 + (theta[..., 3:5]**2).sum(-1, keepdim=True))
     cv = cov.reshape(B, k, L, k, L)
     var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+    cr = cov_rob.reshape(B, k, L, k, L)
+    var_rob = torch.stack([cr[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
     flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
-    out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1), flux_err=torch.sqrt(var_tot.clamp(min=0)),
+    out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1),
+               flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0)), flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
     if sersic: out['sersic_n'] = torch.exp(theta[..., 5])
+    out['shift'] = torch.sqrt(theta[..., 0]**2 + theta[..., 1]**2)            # refined minus given position (pixels)
     if L == 2:
         dv = torch.diagonal(cov, dim1=1, dim2=2).reshape(B, k, L).clamp(min=0).sqrt()
         out.update(flux_disk=f[..., 0], flux_disk_err=dv[..., 0], flux_bulge=f[..., 1], flux_bulge_err=dv[..., 1])
@@ -705,6 +723,7 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                      max_stamp:int=101, # largest stamp (pixels); larger groups are fitted in it anyway, centred
                      hlr=2.0, # initial half-light radii (pixels): a number or one per source
                      g=0.0, # initial reduced shears: 0 or one (g1, g2) per source
+                     sersic_n=SERSIC_N0, # ('sersic' profile) initial (or, without refinement, fixed) index: a number or one per source
                      groups=None, # group label per source to use instead of friends-of-friends (e.g. another band's `group`)
                      progress:bool=False, **kw # passed to `fit_fluxes`
                     )->Table:
@@ -713,14 +732,16 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     x = np.asarray(x, dtype=float); y = np.asarray(y, dtype=float); n = len(x)
     on = np.isfinite(x) & np.isfinite(y) & (x > -0.5) & (x < data.shape[1] - 0.5) & (y > -0.5) & (y < data.shape[0] - 0.5)
     hl = np.broadcast_to(np.asarray(hlr, dtype=float), (n,)); gg = np.broadcast_to(np.asarray(g, dtype=float), (n, 2))
+    nn = np.broadcast_to(np.asarray(sersic_n, dtype=float), (n,))
+    sersic = kw.get('profile') == 'sersic'
     fw = psf.fwhm
     grp = np.full(n, -1)
     if on.any(): grp[on] = blend_groups(x[on], y[on], link*fw) if groups is None else np.unique(np.asarray(groups)[on], return_inverse=True)[1]
     size = np.zeros(n, int); size[on] = np.bincount(grp[on])[grp[on]] if on.any() else 0
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
     nan = lambda: np.full(n, np.nan)
-    res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'hlr': nan(), 'g1': nan(), 'g2': nan(),
-                 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
+    res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'flux_err_stat': nan(), 'hlr': nan(),
+                 'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
                  'flag': np.where(on, 0, FLAG_OFF_IMAGE).astype(np.int16)})
     members = [np.nonzero(grp == g_)[0] for g_ in range(grp.max() + 1 if n else 0)]
     by_size = {}
@@ -733,23 +754,41 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         sig = np.array([cut_stamp(nmap, a, b, half) for a, b in zip(cx, cy)])
         pos = np.array([np.c_[x[m] - a + half, y[m] - b + half] for m, a, b in zip(ms, cx, cy)])
         t = fit_fluxes(stamps, pos, psf, sig, hlr=np.array([hl[m] for m in ms]), g=np.array([gg[m] for m in ms]),
-                       progress=progress, **kw)
+                       sersic_n=np.array([nn[m] for m in ms]), progress=progress, **kw)
         idx = np.concatenate(ms)
         off = np.repeat(np.c_[cx - half, cy - half], k, axis=0)
-        for c in ('flux', 'flux_err', 'hlr', 'g1', 'g2', 'chi2', 'dof', 'flag'): res[c][idx] = t[c]
+        for c in ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2', 'dof', 'flag') + (('sersic_n',) if sersic else ()):
+            res[c][idx] = t[c]
         res['x'][idx] = np.asarray(t['x']) + off[:, 0]; res['y'][idx] = np.asarray(t['y']) + off[:, 1]
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
     return res
 
 # %% ../nbs/07_photometry.ipynb #890323d4
-def _psf_for(im, psf_path, survey):
-    "PSF image for `im`: --psf file, PSF HDU, else a Kolmogorov of the image's FWHM drawn with GalSim."
-    if psf_path is not None: return read_image(psf_path, pixel_scale=im.pixel_scale).cube[0]
-    if im.psf is not None: return im.psf[0] if im.psf.ndim == 3 else im.psf
+def band_psfs(im, # `core.Image` (2-D or a band cube)
+              psf=None, # PSF image (2-D, or a cube of one plane per band) or a FITS file holding one; None: from `im`
+              survey:str|None=None, # survey-band key for a missing FWHM
+             )->list:
+    """One normalised PSF image per band of `im`, on its pixel grid. From, in order: `psf`; the image's PSF HDU (a
+    cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ... as FITS numbers
+    axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with GalSim.
+    A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
+    src, p = (psf, psf) if psf is not None else (im.path, im.psf)
+    if isinstance(p, (str, Path)): p = read_image(p, pixel_scale=im.pixel_scale).cube
+    if p is not None:
+        p = np.asarray(p, dtype=np.float64)
+        planes = [p] if p.ndim == 2 else list(p) if p.ndim == 3 else []
+        if len(planes) == 1: planes = planes*im.nbands
+        if len(planes) != im.nbands:
+            raise InputError(f"{src}: PSF of shape {p.shape} for an image of {im.nbands} band(s): give one 2-D PSF or one plane per band")
+        bad = [b for b, q in enumerate(planes) if not (np.isfinite(q).all() and q.sum() > 0)]
+        if bad: raise InputError(f"{src}: PSF plane {bad[0]} is not finite with a positive sum")
+        return [q/q.sum() for q in planes]
     import galsim
-    fwhm = psf_fwhm_of(im, survey)
-    n = int(2*np.ceil(6*fwhm/im.pixel_scale) + 1)
-    return galsim.Kolmogorov(fwhm=fwhm).drawImage(nx=n, ny=n, scale=im.pixel_scale).array
+    keyed = [next((float(im.header[f'{k}{b + 1}']) for k in ('PSF_FWHM', 'SEEING') if f'{k}{b + 1}' in im.header), None)
+             for b in range(im.nbands)]
+    fw = [f if f is not None else psf_fwhm_of(im, survey) for f in keyed]
+    n = int(2*np.ceil(6*max(fw)/im.pixel_scale) + 1)
+    return [galsim.Kolmogorov(fwhm=f).drawImage(nx=n, ny=n, scale=im.pixel_scale).array.astype(np.float64) for f in fw]
 
 class OffImageWarning(UserWarning):
     "Catalogue rows whose positions lie outside the image: kept in the output, not measured."
@@ -778,17 +817,19 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
         x, y = im.wcs.world_to_pixel_values(np.asarray(c['ra'], float), np.asarray(c['dec'], float))
     elif {'x', 'y'} <= set(c.colnames): x, y = np.asarray(c['x'], float), np.asarray(c['y'], float)
     else: raise InputError(f"{cat}: needs columns x, y (pixels) or ra, dec (with a WCS in the image); has {', '.join(c.colnames)}")
-    pm = fit_psf_gmm(_psf_for(im, psf, survey))
+    pms = [fit_psf_gmm(q) for q in band_psfs(im, psf, survey)]   # one PSF mixture per band
     noise = image_noise(im)
     sig = lambda b: np.sqrt(im.variance.reshape(im.cube.shape)[b]) if im.variance is not None else noise[b]
     h0 = hlr/im.pixel_scale
-    t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pm, sig(ref_band), link=link, profile=profile, refine=refine, hlr=h0)
+    t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pms[ref_band], sig(ref_band), link=link, profile=profile,
+                         refine=refine, hlr=h0)
     if im.nbands > 1:  # forced photometry: every band at the reference band's positions and shapes, fluxes only
         fitted = np.isfinite(np.asarray(t['hlr'], float))   # unfitted sources (flag 1): catalogue position, initial shape
         hf = np.where(fitted, t['hlr'], h0); gf = np.where(fitted[:, None], np.c_[t['g1'], t['g2']], 0.0)
+        nkw = dict(sersic_n=np.where(fitted, t['sersic_n'], SERSIC_N0)) if 'sersic_n' in t.colnames else {}
         for b in range(im.nbands):
-            tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pm, sig(b), link=link, profile=profile, refine=False,
-                                  hlr=hf, g=gf, groups=t['group'])
+            tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pms[b], sig(b), link=link, profile=profile,
+                                  refine=False, hlr=hf, g=gf, groups=t['group'], **nkw)
             t[f'flux_{b}'], t[f'flux_err_{b}'], t[f'flag_{b}'] = tb['flux'], tb['flux_err'], tb['flag']
             t['flag'] |= tb['flag']
     t['x_in'], t['y_in'] = x, y
@@ -798,7 +839,8 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
         name = cn
         while name in t.colnames: name += '_cat'
         t[name] = c[cn]
-    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=float(pm.fwhm*im.pixel_scale), catalog=Path(str(cat)).name,
+    fwhm = [round(float(q.fwhm*im.pixel_scale), 4) for q in pms]
+    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=fwhm[ref_band] if im.nbands == 1 else fwhm, catalog=Path(str(cat)).name,
                   masked_pixels=dict(im.masked))
     if im.nbands > 1: t.meta['ref_band'] = ref_band
     if c.meta: t.meta['catalog_meta'] = dict(c.meta)
