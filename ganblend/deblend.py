@@ -669,7 +669,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             detect_method:str='sep', # detection method on the enhanced image
             threshold:float|None=None, # detection threshold (units of the model's `sky_sigma` when it has one); None: the model's shipped or calibrated one
             deblend_cont:float|None=None, # sep deblending contrast; None: the model's shipped or calibrated one
-            profile:str='exp', # galaxy profile of the photometry
+            profile:str='sersic', # galaxy profile of the photometry (`photometry.PROFILES`)
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
             ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
             confirm:bool=True, # drop companions the ground pixels do not need (`survival_levels`), when the settings have `min_dchi2`

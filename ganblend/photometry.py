@@ -24,11 +24,11 @@ from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'INDEX_SNR', 'FLAG_NO_PIXELS',
-           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'CONVERGED_DCHI2', 'RCOND', 'sersic_enclosed', 'profile_mixture',
-           'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture',
-           'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter',
-           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning',
-           'photometry_file', 'photometry_cli']
+           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'MISMATCH_KAPPA', 'CONVERGED_DCHI2', 'RCOND',
+           'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d',
+           'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single',
+           'external_fitter', 'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs',
+           'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -347,6 +347,8 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
 FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light falls on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
+FLAG_POOR_FIT = 8    # the residuals in the source's footprint put its model-mismatch error above 3× its statistical error
+MISMATCH_KAPPA = 0.34  # scale of the mismatch error (calibrated on the training simulator: `experiments/phot_errors.py`)
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement
 RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
 
@@ -516,10 +518,12 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         idx = (torch.arange(k, device=d.device)[:, None]*(L + NS) + torch.arange(L, device=d.device)).reshape(-1)
         cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
         Jf = model(theta, f)                                                  # (B, k, L+NS, P) at the solution
-        rw = (d - (f.to(mt)[..., None]*Jf[:, :, :L]).sum((1, 2)))*sw
+        Tfin = Jf[:, :, :L]
+        rw = (d - (f.to(mt)[..., None]*Tfin).sum((1, 2)))*sw
         score = (Jf.reshape(B, -1, d.shape[-1])*(sw*rw)[:, None]).double()*mask[..., None]
         cov_rob = (covf @ (score @ score.transpose(1, 2)) @ covf)[:, idx][:, :, idx]
     else:
+        Tfin = T
         rw = (d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw
         chi2 = (rw**2).sum(-1).double()
         score = (Tw*rw[:, None]).double()
@@ -531,15 +535,25 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
     cr = cov_rob.reshape(B, k, L, k, L)
     var_rob = torch.stack([cr[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+    # model mismatch: the excess residual χ² in each source's footprint (weighted by its unit-flux model), beyond what
+    # the noise gives in that many pixels (2σ), as an amplitude coherent over the footprint's effective pixel count
+    U = (Tfin.sum(2)*(w > 0)[:, None]).double()                               # (B, k, P)
+    su, su2 = U.sum(-1).clamp(min=1e-30), (U**2).sum(-1).clamp(min=1e-30)
+    chi_fp = (U*(rw**2).double()[:, None]).sum(-1)/su
+    neff = su**2/su2
+    chi_ex = (chi_fp - 1 - 2*torch.sqrt(2/neff)).clamp(min=0)
+    var_mis = MISMATCH_KAPPA**2*var_tot.clamp(min=0)*chi_ex*neff
     flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
+    flag = flag + ((var_mis > 9*var_tot) & (active > 0)).to(torch.int16)*FLAG_POOR_FIT
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1),
-               flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0)), flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
+               flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0) + var_mis), flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
     if sersic: out['sersic_n'] = torch.exp(theta[..., 5])
     out['shift'] = torch.sqrt(theta[..., 0]**2 + theta[..., 1]**2)            # refined minus given position (pixels)
     if L == 2:
         dv = torch.diagonal(cov, dim1=1, dim2=2).reshape(B, k, L).clamp(min=0).sqrt()
         out.update(flux_disk=f[..., 0], flux_disk_err=dv[..., 0], flux_bulge=f[..., 1], flux_bulge_err=dv[..., 1])
+    out['chi2_fp'] = chi_fp
     out.update(chi2=chi2, dof=dof, flag=flag)
     return out
 
@@ -741,7 +755,7 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
     nan = lambda: np.full(n, np.nan)
     res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'flux_err_stat': nan(), 'hlr': nan(),
-                 'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
+                 'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'chi2_fp': nan(), 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
                  'flag': np.where(on, 0, FLAG_OFF_IMAGE).astype(np.int16)})
     members = [np.nonzero(grp == g_)[0] for g_ in range(grp.max() + 1 if n else 0)]
     by_size = {}
@@ -757,7 +771,7 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                        sersic_n=np.array([nn[m] for m in ms]), progress=progress, **kw)
         idx = np.concatenate(ms)
         off = np.repeat(np.c_[cx - half, cy - half], k, axis=0)
-        for c in ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2', 'dof', 'flag') + (('sersic_n',) if sersic else ()):
+        for c in ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2_fp', 'chi2', 'dof', 'flag') + (('sersic_n',) if sersic else ()):
             res[c][idx] = t[c]
         res['x'][idx] = np.asarray(t['x']) + off[:, 0]; res['y'][idx] = np.asarray(t['y']) + off[:, 1]
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
@@ -796,7 +810,7 @@ class OffImageWarning(UserWarning):
 def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measured
                     cat, # catalogue (ECSV or any astropy-readable table) with x, y (pixels of `img`) or ra, dec
                     out, # output ECSV catalogue
-                    profile:str='exp', # galaxy profile: exp, dev, gauss or bd
+                    profile:str='sersic', # galaxy profile: sersic (index fitted), exp, dev, gauss or bd
                     refine:bool=True, # refine shapes and positions (otherwise fluxes only, fixed shapes)
                     hlr:float=0.3, # initial half-light radius (arcsec)
                     link:float=2.0, # blend-group linking length (PSF FWHMs)
@@ -854,7 +868,7 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
 def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are measured
                    cat:str, # catalogue with x, y (pixels of IMG) or ra, dec
                    out:str, # output ECSV catalogue
-                   profile:str='exp', # galaxy profile: exp, dev, gauss or bd
+                   profile:str='sersic', # galaxy profile: sersic (index fitted), exp, dev, gauss or bd
                    fixed_shapes:bool=False, # fit fluxes only, with round sources of the initial size
                    hlr:float=0.3, # initial half-light radius (arcsec)
                    link:float=2.0, # blend-group linking length (PSF FWHMs)
