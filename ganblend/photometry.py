@@ -25,10 +25,10 @@ from .detect import catalog_table, check_output, psf_sigma
 # %% auto #0
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'INDEX_SNR', 'FLAG_NO_PIXELS',
            'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'MISMATCH_KAPPA', 'CONVERGED_DCHI2', 'RCOND',
-           'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d',
-           'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single',
-           'external_fitter', 'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs',
-           'OffImageWarning', 'photometry_file', 'photometry_cli']
+           'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table',
+           'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
+           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
+           'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning', 'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -80,7 +80,8 @@ def profile_mixture(profile:str # 'exp', 'dev', 'gauss', 'bd' or 'sersic' (at in
 SERSIC_N_RANGE = (0.5, 6.0)  # Sérsic indices a fit may take (GalSim's Sersic covers 0.3-6.2)
 SERSIC_N0 = 1.0              # prior median of the fitted Sérsic index ('sersic' profile): an exponential
 SERSIC_K = 6                 # Gaussians per Sérsic mixture (8 halve the mismatch, at 1.45× the fitting time)
-INDEX_SNR = 50.0             # below this S/N (of the linear flux) the prior on a fitted Sérsic index narrows ∝ S/N
+INDEX_SNR = 50.0             # the Sérsic index is fitted in stamps where a source reaches this S/N (of the linear flux); a
+                             # fainter source's index prior narrows ∝ S/N; stamps below it keep the initial index
 
 def _sersic_light_per_logr(r, n):
     "dL/d ln r of the unit-flux Sérsic profile at radius `r` (half-light units): the light per logarithmic radius bin."
@@ -247,11 +248,12 @@ def _shear_eta(eta):
     dS2 = (4*e2 + 2*e1*e2/s, 2*s + 2*e2**2/s, 4*e2 - 2*e1*e2/s)             # d/d eta2
     return S, dS1, dS2
 
-def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None):
+def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_free=True):
     """Unit-flux templates T (B, k, L, P) of every source and linear component; given fluxes `f` (B, k, L), instead the
     Jacobian rows J (B, k, L+5, P) of the model: the L templates, then the flux-weighted derivatives of the source's
     model with respect to (x, y, log hlr, eta1, eta2), computed analytically; for the 'sersic' profile a sixth row, the
-    derivative with respect to ln n (`logn` (B, k)), whose mixture amplitudes and variances vary with n.
+    derivative with respect to ln n (`logn` (B, k)), whose mixture amplitudes and variances vary with n (unless the
+    index is held fixed: `index_free` False).
     Every (profile Gaussian, PSF Gaussian) pair of every linear component is one Gaussian of the source (18 for an
     exponential): the PSF components share one centre (as `fit_psf_gmm` makes them), so all have the source's centre."""
     amp, var, lidx, sersic = comps                                            # (K,) each, over all linear components
@@ -293,7 +295,7 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None):
             tr = i11*D11 + 2*i12*D12 + i22*D22
             Ms.append((M11, M12, M22, tr))
             rows += [nr*M11, nr*M12, nr*M22, nr*tr]
-        if sersic is not None:  # ln n: dC = rv (d ln var/du)/2 (2S), so log hlr's M, and the amplitudes' derivative
+        if sersic is not None and index_free:  # ln n: dC = rv (d ln var/du)/2 (2S), as for log hlr; and the amplitudes' derivative
             nu = nr*(dlvar.to(nr.dtype)/2).repeat_interleave(J_, -1)
             rows += [nu*m_ for m_ in Ms[0]]
             rows.append((damp.to(nr.dtype)[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))*f.to(norm.dtype)[..., lg])
@@ -305,7 +307,7 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None):
     Q = R[:, :, L:].unbind(-2)
     d = [dx*Q[0] + dy*Q[1], dx*Q[1] + dy*Q[2]]
     d += [0.5*(dx2*Q[c] + 2*dxy*Q[c+1] + dy2*Q[c+2] - Q[c+3]) for c in (3, 7, 11)]  # G (u'Du - tr C^-1 D)/2
-    if sersic is not None: d.append(0.5*(dx2*Q[15] + 2*dxy*Q[16] + dy2*Q[17] - Q[18]) + Q[19])
+    if sersic is not None and index_free: d.append(0.5*(dx2*Q[15] + 2*dxy*Q[16] + dy2*Q[17] - Q[18]) + Q[19])
     return torch.cat([R[:, :, :L], torch.stack(d, 2)], 2)*a
 
 def _comps(profile, dtype, device):
@@ -455,17 +457,22 @@ def _inv_psd(M, rcond=None):
         inv = torch.where(sing[:, None, None], pinv*s[:, :, None]*s[:, None], inv)
     return inv, (V**2*small[:, None]).sum(-1) > 1e-4
 
-def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3, logn0=None):
+def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3, logn0=None,
+               fit_index=None):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
-    Large tensors stay in the model's precision; the small normal equations are solved in double."""
+    Large tensors stay in the model's precision; the small normal equations are solved in double.
+    Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per stamp,
+    freeing it where some source reaches S/N `INDEX_SNR` in the linear fit, and fits the two groups separately."""
     B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
-    sersic = comps[3] is not None; NS = 6 if sersic else 5                    # shape parameters per source
+    sersic = comps[3] is not None
+    free_n = sersic and refine and fit_index is not False
+    NS = 6 if free_n else 5                                                   # shape parameters per source
     dd = torch.float64; mt = xy.dtype
     given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
-                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if sersic else []), -1)  # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
-    un = lambda th: th[..., 5].to(mt) if sersic else None
+                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if free_n else []), -1)  # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
+    un = lambda th, rows=slice(None): (th[..., 5] if free_n else logn0[rows]).to(mt) if sersic else None
     sw = torch.sqrt(w)
     # fraction of each source's unit-flux initial model on usable pixels: below `min_coverage` it is not fitted
     T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:5].to(mt), comps, ps, given.to(mt), logn=un(theta0))
@@ -473,7 +480,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     active = given*(cover >= min_coverage)
     def model(th, f=None, rows=slice(None)):  # the model (or Jacobian) of the stamps `rows` at parameters th
         return _model(xy, (p0[rows] + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:5].to(mt), comps, ps,
-                      active[rows].to(mt), f, un(th))
+                      active[rows].to(mt), f, un(th, rows), free_n)
     nl = k*L
     theta = theta0.clone()
     T = T*active.to(mt)[..., None, None]
@@ -481,13 +488,22 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     cov, bad = _inv_psd((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)), RCOND)
     f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
     bad = bad.reshape(B, k, L)
+    if free_n:  # the index is free only as far as the data measure it
+        cv0 = cov.reshape(B, k, L, k, L)
+        var0 = torch.stack([cv0[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+        snr0 = f.sum(-1)/torch.sqrt(var0.clamp(min=1e-30))
+        if fit_index is None:  # stamps where no source reaches INDEX_SNR keep the index fixed, and skip its derivatives
+            bright = ((snr0*active).max(-1).values >= INDEX_SNR)
+            if not bright.all():
+                args = lambda m: (d[m], w[m], pos0[m], hlr0[m], eta0[m], xy, comps, ps, refine, n_iter, prior_sig, fit_positions,
+                                  min_coverage, logn0[m])
+                parts = [(m, _fit_batch(*args(m), fit_index=fi)) for m, fi in ((bright, True), (~bright, False)) if m.any()]
+                return {c: torch.cat([o[c] for _, o in parts])[torch.argsort(torch.cat([m.nonzero()[:, 0] for m, _ in parts]))]
+                        for c in parts[0][1]}
     if refine:
         ps_, ss_, es_, ns_ = prior_sig
         prior_ivar = (1/torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)**2).expand(B, k, NS).clone()
-        if sersic:  # the index is free only as far as the data measure it: its prior narrows below S/N `INDEX_SNR`
-            cv0 = cov.reshape(B, k, L, k, L)
-            var0 = torch.stack([cv0[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
-            snr0 = f.sum(-1)/torch.sqrt(var0.clamp(min=1e-30))
+        if free_n:  # within a stamp that frees it, a source's index prior narrows below S/N `INDEX_SNR`
             prior_ivar[..., 5] = prior_ivar[..., 5]/(snr0/INDEX_SNR).clamp(1e-3, 1)**2
         free = torch.ones(k, L + NS, dtype=dd, device=d.device)
         if not fit_positions: free[:, L:L+2] = 0
@@ -507,7 +523,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
             sh = torch.sqrt((tc[..., :2]**2).sum(-1, keepdim=True))              # the shift stays within 3σ of its prior
             tc[..., :2] = tc[..., :2]*(3*ps_/sh.clamp(min=3*ps_))
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], t0l[..., 2] - 3), t0l[..., 2] + 3)
-            if sersic: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
+            if free_n: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
             Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l, prior_ivar[live])
             ok = (info == 0) & torch.isfinite(cc) & (cc <= chi[live])
             gain = chi[live] - cc
@@ -549,7 +565,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1),
                flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0) + var_mis), flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
-    if sersic: out['sersic_n'] = torch.exp(theta[..., 5])
+    if sersic: out['sersic_n'] = torch.exp(theta[..., 5] if free_n else logn0).to(dd)
     out['shift'] = torch.sqrt(theta[..., 0]**2 + theta[..., 1]**2)            # refined minus given position (pixels)
     if L == 2:
         dv = torch.diagonal(cov, dim1=1, dim2=2).reshape(B, k, L).clamp(min=0).sqrt()
@@ -707,6 +723,10 @@ def _astrophot_stamp(ap, sersic_n_to_b, img, pos, sig, hlr0, ps, psf, profile, n
 
 
 # %% ../nbs/07_photometry.ipynb #e464b9d4
+LINK_FWHM = 3.0      # sources closer than this many PSF FWHMs are fitted together (bright galaxies' wings reach that far)
+LINK_CROWDED = 2.0   # ... and this many within a group that would exceed MAX_GROUP_PHOT sources (crowded fields)
+MAX_GROUP_PHOT = 8
+
 def blend_groups(x:np.ndarray, y:np.ndarray, # source positions (pixels)
                  link:float # linking length (pixels)
                 )->np.ndarray:
@@ -733,13 +753,14 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                      x:np.ndarray, y:np.ndarray, # source positions (pixels, 0-based)
                      psf, # PSFMixture or PSF image
                      noise, # σ: a number or a map like `data`
-                     link:float=2.0, # linking length in PSF FWHMs
-                     margin:float=2.5, # stamp margin around a group, in PSF FWHMs
+                     link:float=LINK_FWHM, # linking length in PSF FWHMs
+                     margin:float=4.0, # stamp margin around a group, in PSF FWHMs
                      max_stamp:int=101, # largest stamp (pixels); larger groups are fitted in it anyway, centred
                      hlr=2.0, # initial half-light radii (pixels): a number or one per source
                      g=0.0, # initial reduced shears: 0 or one (g1, g2) per source
                      sersic_n=SERSIC_N0, # ('sersic' profile) initial (or, without refinement, fixed) index: a number or one per source
                      groups=None, # group label per source to use instead of friends-of-friends (e.g. another band's `group`)
+                     voronoi:bool=True, # ignore the pixels of a group's stamp that lie nearer to a source of another group
                      progress:bool=False, **kw # passed to `fit_fluxes`
                     )->Table:
     "Simultaneous fit of every blend group of an image: one row per source, in input order; off-image sources unfitted, flagged `FLAG_OFF_IMAGE`."
@@ -751,7 +772,13 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     sersic = kw.get('profile') == 'sersic'
     fw = psf.fwhm
     grp = np.full(n, -1)
-    if on.any(): grp[on] = blend_groups(x[on], y[on], link*fw) if groups is None else np.unique(np.asarray(groups)[on], return_inverse=True)[1]
+    if on.any() and groups is not None: grp[on] = np.unique(np.asarray(groups)[on], return_inverse=True)[1]
+    elif on.any():  # friends of friends; a group of more than MAX_GROUP_PHOT is split again at the crowded-field length
+        g0 = blend_groups(x[on], y[on], link*fw)
+        for big in np.nonzero(np.bincount(g0) > MAX_GROUP_PHOT)[0]:
+            mb = g0 == big
+            g0[mb] = g0.max() + 1 + blend_groups(x[on][mb], y[on][mb], min(link, LINK_CROWDED)*fw)
+        grp[on] = np.unique(g0, return_inverse=True)[1]
     size = np.zeros(n, int); size[on] = np.bincount(grp[on])[grp[on]] if on.any() else 0
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
     nan = lambda: np.full(n, np.nan)
@@ -759,6 +786,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                  'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'chi2_fp': nan(), 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
                  'flag': np.where(on, 0, FLAG_OFF_IMAGE).astype(np.int16)})
     members = [np.nonzero(grp == g_)[0] for g_ in range(grp.max() + 1 if n else 0)]
+    on_idx = np.nonzero(on)[0]
+    tree = cKDTree(np.c_[x[on], y[on]]) if len(members) > 1 else None
     by_size = {}
     for m in members: by_size.setdefault(len(m), []).append(m)
     for k, ms in by_size.items():
@@ -766,6 +795,11 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         ext = max(max(np.abs(x[m] - c).max(), np.abs(y[m] - c2).max()) for m, c, c2 in zip(ms, cx, cy))
         half = int(min(np.ceil(ext + margin*fw), (max_stamp - 1)//2))
         stamps = np.array([cut_stamp(data, a, b, half) for a, b in zip(cx, cy)])
+        if voronoi and tree is not None:  # pixels nearer to a source of another group are not this group's data
+            yy, xx = np.mgrid[-half:half + 1, -half:half + 1]
+            for st, m, a, b in zip(stamps, ms, cx, cy):
+                near = tree.query(np.c_[(xx + a).ravel(), (yy + b).ravel()])[1]
+                st[~np.isin(on_idx[near], m).reshape(st.shape)] = np.nan
         sig = np.array([cut_stamp(nmap, a, b, half) for a, b in zip(cx, cy)])
         pos = np.array([np.c_[x[m] - a + half, y[m] - b + half] for m, a, b in zip(ms, cx, cy)])
         t = fit_fluxes(stamps, pos, psf, sig, hlr=np.array([hl[m] for m in ms]), g=np.array([gg[m] for m in ms]),
@@ -814,7 +848,7 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
                     profile:str='sersic', # galaxy profile: sersic (index fitted), exp, dev, gauss or bd
                     refine:bool=True, # refine shapes and positions (otherwise fluxes only, fixed shapes)
                     hlr:float=0.3, # initial half-light radius (arcsec)
-                    link:float=2.0, # blend-group linking length (PSF FWHMs)
+                    link:float=LINK_FWHM, # blend-group linking length (PSF FWHMs)
                     survey:str|None=None, # survey-band key for a missing pixel scale or PSF
                     psf:str|None=None, # PSF image FITS on the image's grid
                     use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
@@ -872,7 +906,7 @@ def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are mea
                    profile:str='sersic', # galaxy profile: sersic (index fitted), exp, dev, gauss or bd
                    fixed_shapes:bool=False, # fit fluxes only, with round sources of the initial size
                    hlr:float=0.3, # initial half-light radius (arcsec)
-                   link:float=2.0, # blend-group linking length (PSF FWHMs)
+                   link:float=LINK_FWHM, # blend-group linking length (PSF FWHMs)
                    survey:str=None, # survey-band key for a missing pixel scale or PSF
                    psf:str=None, # PSF image FITS on the image's grid
                    use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
