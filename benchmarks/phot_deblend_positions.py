@@ -1,6 +1,6 @@
 """Blend photometry at the positions `ganblend-deblend` finds, on the training simulator and the independent population.
 
-Usage: python benchmarks/phot_deblend_positions.py [--n 150] [--seeing 0.6] [--profile sersic] [--threads 2]
+Usage: python benchmarks/phot_deblend_positions.py [--n 150] [--seeing 0.6] [--profile sersic] [--population train testsky]
 
 Each bright two-galaxy blend (i 18-22, separation 0.5-2.0", flux ratio <= 4, HSC-i pixels and noise, 41x41 stamps)
 is run through `ganblend.deblend.deblend` with the shipped `hsc-i` model, its PSF image and the sky σ given, as a
@@ -47,11 +47,12 @@ def main():
     p.add_argument('--profile', default='sersic')
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--population', nargs='+', default=['train', 'testsky'], choices=['train', 'testsky'])
     a = p.parse_args()
     torch.set_num_threads(a.threads); warnings.filterwarnings('ignore')
     r_match = 0.3/get_survey('hsc-i').pixel_scale
     print(f"{'population':<10}{'found':>7}{'recog':>7}{'extra':>7}{'med|d| found':>14}{'med|d| true pos':>17}{'s/blend':>9}")
-    for pop in ('train', 'testsky'):
+    for pop in a.population:
         G, pos, F, sig, psf = blends(pop, a.seeing, a.n, a.seed)
         pm = fit_psf_gmm(psf)
         d_found, d_true, n_found, both, extra = [], [], 0, 0, 0

@@ -350,7 +350,7 @@ FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light fall
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
 FLAG_POOR_FIT = 8    # the residuals in the source's footprint put its model-mismatch error above 3× its statistical error
-MISMATCH_KAPPA = 0.34  # scale of the mismatch error (calibrated on the training simulator: `experiments/phot_errors.py`)
+MISMATCH_KAPPA = 0.37  # scale of the mismatch error (calibrated on the training simulator: `benchmarks/phot_populations.py --calibrate`)
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement
 RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
 

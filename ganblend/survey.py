@@ -265,10 +265,11 @@ def _worker_threads():
     import torch
     if torch.get_num_threads() != n: torch.set_num_threads(n)
 
-_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'dchi2_ground', 'ood_p', 'som_occupancy')
+_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'flux_err_stat', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'shift', 'sersic_n',
+               'dchi2_ground', 'ood_p', 'som_occupancy')
 
 def _empty_catalog(nbands, with_radec):
-    t = Table({c: np.zeros((0, nbands) if c in ('flux', 'flux_err') and nbands > 1 else 0,
+    t = Table({c: np.zeros((0, nbands) if c in ('flux', 'flux_err', 'flux_err_stat') and nbands > 1 else 0,
                            int if c in ('id', 'group', 'group_size') else float) for c in _EMPTY_COLS})
     if with_radec:
         t.add_column(np.zeros(0), name='ra', index=3); t.add_column(np.zeros(0), name='dec', index=4)
@@ -481,7 +482,7 @@ def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     if not len(cat):
         cat = _empty_catalog(mo.nbands, mo.wcs is not None); cat['tile'] = np.zeros(0, int)
     if mo.bunit:
-        for c in ('flux', 'flux_err'): cat[c].unit = mo.bunit
+        for c in ('flux', 'flux_err', 'flux_err_stat'): cat[c].unit = mo.bunit
     cat.meta.clear()
     cat.meta.update(dict(model=_dbl.model_name(m), survey=survey, detection=det, detect_method=method, pixel_scale=mo.pixel_scale,
                          source=str(mo.path), tiles=len(tiles), tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
