@@ -80,8 +80,9 @@ def profile_mixture(profile:str # 'exp', 'dev', 'gauss', 'bd' or 'sersic' (at in
 SERSIC_N_RANGE = (0.5, 6.0)  # Sérsic indices a fit may take (GalSim's Sersic covers 0.3-6.2)
 SERSIC_N0 = 1.0              # prior median of the fitted Sérsic index ('sersic' profile): an exponential
 SERSIC_K = 6                 # Gaussians per Sérsic mixture (8 halve the mismatch, at 1.45× the fitting time)
-INDEX_SNR = 50.0             # the Sérsic index is fitted in stamps where a source reaches this S/N (of the linear flux); a
-                             # fainter source's index prior narrows ∝ S/N; stamps below it keep the initial index
+# the Sérsic index is fitted in stamps where a source reaches this S/N (of the linear flux); a fainter source's index
+# prior narrows ∝ S/N; stamps below it keep the initial index
+INDEX_SNR = 50.0
 
 def _sersic_light_per_logr(r, n):
     "dL/d ln r of the unit-flux Sérsic profile at radius `r` (half-light units): the light per logarithmic radius bin."
@@ -126,7 +127,8 @@ def _sersic_spline():
 
 def sersic_mixture(n:float # Sérsic index within `SERSIC_N_RANGE`
                   )->tuple:
-    "`(amplitudes (K,), variances (K,))` of the Sérsic profile of index `n` (unit half-light radius; amplitudes sum to the light within ~8 half-light radii, the total flux is 1)."
+    """`(amplitudes (K,), variances (K,))` of the Sérsic profile of index `n`: unit half-light radius and total flux
+    (the amplitudes sum to the light within ~8 half-light radii)."""
     if not SERSIC_N_RANGE[0] <= n <= SERSIC_N_RANGE[1]:
         raise ConfigError(f"sersic index {n} outside {SERSIC_N_RANGE[0]}-{SERSIC_N_RANGE[1]}")
     ia, il = _sersic_spline()
@@ -295,10 +297,12 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_fr
             tr = i11*D11 + 2*i12*D12 + i22*D22
             Ms.append((M11, M12, M22, tr))
             rows += [nr*M11, nr*M12, nr*M22, nr*tr]
-        if sersic is not None and index_free:  # ln n: dC = rv (d ln var/du)/2 (2S), as for log hlr; and the amplitudes' derivative
+        if sersic is not None and index_free:
+            # ln n: dC = rv (d ln var/du)/2 (2S), the matrices of log hlr; then the amplitudes' own derivative
             nu = nr*(dlvar.to(nr.dtype)/2).repeat_interleave(J_, -1)
             rows += [nu*m_ for m_ in Ms[0]]
-            rows.append((damp.to(nr.dtype)[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))*f.to(norm.dtype)[..., lg])
+            dnorm = (damp.to(nr.dtype)[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))
+            rows.append(dnorm*f.to(norm.dtype)[..., lg])
         coefs.append(torch.stack(rows, -2))
     R = torch.cat(coefs, -2) @ E                                              # (B, k, L or L+15, P)
     a = active[..., None, None]
@@ -349,8 +353,9 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
 FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light falls on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
-FLAG_POOR_FIT = 8    # the residuals in the source's footprint put its model-mismatch error above 3× its statistical error
-MISMATCH_KAPPA = 0.37  # scale of the mismatch error (calibrated on the training simulator: `benchmarks/phot_populations.py --calibrate`)
+FLAG_POOR_FIT = 8    # the footprint's residuals put the source's model-mismatch error above 3× its statistical error
+# scale of the mismatch error, calibrated on the training simulator (`benchmarks/phot_populations.py --calibrate`)
+MISMATCH_KAPPA = 0.37
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement
 RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
 
@@ -375,7 +380,7 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
                fit_positions:bool=True, # let positions move (within the prior) during refinement
                size_prior:float=0.5, # prior σ of ln(hlr) about the initial `hlr`
                shape_prior:float=0.3, # prior σ of each ellipticity component (η, ≈ 2g for small g) about the initial `g`
-               sersic_n=SERSIC_N0, # ('sersic' profile) initial Sérsic index, the fixed one without `refine`: a number or (N, k)
+               sersic_n=SERSIC_N0, # ('sersic') initial Sérsic index (fixed without `refine`): a number or (N, k)
                index_prior:float=0.7, # ('sersic' profile) prior σ of ln n about the initial `sersic_n`
                min_coverage:float=1e-3, # a source with less of its initial model's light on usable pixels is not fitted (flag 1)
                batch_size:int=256, # stamps per torch batch
@@ -396,7 +401,8 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     N, k = pos.shape[:2]; h, w_ = images.shape[1:]
     hlr0 = np.array(np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)))
     eta0 = _eta(np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2)))
-    n0 = np.clip(np.nan_to_num(np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k)), nan=SERSIC_N0), *SERSIC_N_RANGE)
+    n0 = np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k))
+    n0 = np.clip(np.nan_to_num(n0, nan=SERSIC_N0), *SERSIC_N_RANGE)
     mt = torch.float32 if float32 else torch.float64
     xy = pixel_grid(h, w_, mt, device); comps = _comps(profile, mt, device); ps = psf.tensors(mt, device)
     tt = lambda a, dt=torch.float64: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
@@ -407,7 +413,8 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
         for s in tqdm(range(0, N, batch_size), disable=not progress):
             sl = slice(s, s + batch_size)
             out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]), tt(hlr0[sl]),
-                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage, tt(np.log(n0[sl])))
+                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage,
+                             tt(np.log(n0[sl])))
             outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
     finally:
         if flush: torch.set_flush_denormal(False)  # PyTorch's default
@@ -428,7 +435,8 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
 # %% ../nbs/07_photometry.ipynb #506e1d14
 def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     """Gauss-Newton normal equations H (B, n, n), gradient (B, n), chi2 with the prior terms (B,) and data chi2 (B,),
-    all double; parameters ordered per source: L fluxes, then 5 shape (6 with a Sérsic index). J: Jacobian rows (B, k, L+5 or L+6, P) from `_model`."""
+    all double; parameters ordered per source: L fluxes, then 5 shape (6 with a Sérsic index).
+    J: Jacobian rows (B, k, L+5 or L+6, P) from `_model`."""
     B, k, n5, P = J.shape; L = f.shape[-1]; NS = n5 - L
     m = (f.to(J.dtype)[..., None]*J[:, :, :L]).sum((1, 2))                    # (B, P)
     rw = (d - m)*sw                                                           # whitened residual
@@ -457,12 +465,12 @@ def _inv_psd(M, rcond=None):
         inv = torch.where(sing[:, None, None], pinv*s[:, :, None]*s[:, None], inv)
     return inv, (V**2*small[:, None]).sum(-1) > 1e-4
 
-def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3, logn0=None,
-               fit_index=None):
+def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3,
+               logn0=None, fit_index=None):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
     Large tensors stay in the model's precision; the small normal equations are solved in double.
-    Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per stamp,
-    freeing it where some source reaches S/N `INDEX_SNR` in the linear fit, and fits the two groups separately."""
+    Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per
+    stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit, and fits the two groups apart."""
     B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
     sersic = comps[3] is not None
     free_n = sersic and refine and fit_index is not False
@@ -470,8 +478,9 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     dd = torch.float64; mt = xy.dtype
     given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
+    # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
-                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if free_n else []), -1)  # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
+                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if free_n else []), -1)
     un = lambda th, rows=slice(None): (th[..., 5] if free_n else logn0[rows]).to(mt) if sersic else None
     sw = torch.sqrt(w)
     # fraction of each source's unit-flux initial model on usable pixels: below `min_coverage` it is not fitted
@@ -495,14 +504,16 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         if fit_index is None:  # stamps where no source reaches INDEX_SNR keep the index fixed, and skip its derivatives
             bright = ((snr0*active).max(-1).values >= INDEX_SNR)
             if not bright.all():
-                args = lambda m: (d[m], w[m], pos0[m], hlr0[m], eta0[m], xy, comps, ps, refine, n_iter, prior_sig, fit_positions,
-                                  min_coverage, logn0[m])
-                parts = [(m, _fit_batch(*args(m), fit_index=fi)) for m, fi in ((bright, True), (~bright, False)) if m.any()]
-                return {c: torch.cat([o[c] for _, o in parts])[torch.argsort(torch.cat([m.nonzero()[:, 0] for m, _ in parts]))]
-                        for c in parts[0][1]}
+                args = lambda m: (d[m], w[m], pos0[m], hlr0[m], eta0[m], xy, comps, ps, refine, n_iter, prior_sig,
+                                  fit_positions, min_coverage, logn0[m])
+                parts = [(m, _fit_batch(*args(m), fit_index=fi)) for m, fi in ((bright, True), (~bright, False))
+                         if m.any()]
+                order = torch.argsort(torch.cat([m.nonzero()[:, 0] for m, _ in parts]))
+                return {c: torch.cat([o[c] for _, o in parts])[order] for c in parts[0][1]}
     if refine:
         ps_, ss_, es_, ns_ = prior_sig
-        prior_ivar = (1/torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)**2).expand(B, k, NS).clone()
+        sig0 = torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)
+        prior_ivar = (1/sig0**2).expand(B, k, NS).clone()
         if free_n:  # within a stamp that frees it, a source's index prior narrows below S/N `INDEX_SNR`
             prior_ivar[..., 5] = prior_ivar[..., 5]/(snr0/INDEX_SNR).clamp(1e-3, 1)**2
         free = torch.ones(k, L + NS, dtype=dd, device=d.device)
@@ -515,16 +526,18 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
         for _ in range(n_iter):
             if len(live) == 0: break
             Hl, ml, laml = H[live], mask[live], lam[live]
-            A = (Hl + laml[:, None, None]*torch.diag_embed(torch.diagonal(Hl, dim1=1, dim2=2)))*ml[:, :, None]*ml[:, None] + fix[live]
+            A = Hl + laml[:, None, None]*torch.diag_embed(torch.diagonal(Hl, dim1=1, dim2=2))
+            A = A*ml[:, :, None]*ml[:, None] + fix[live]
             sol, info = torch.linalg.solve_ex(A, (grad[live]*ml)[..., None])
             step = -sol[..., 0].reshape(len(live), k, L + NS)
             fc = f[live] + step[..., :L]; tc = theta[live] + step[..., L:]
             t0l = theta0[live]
-            sh = torch.sqrt((tc[..., :2]**2).sum(-1, keepdim=True))              # the shift stays within 3σ of its prior
+            sh = torch.sqrt((tc[..., :2]**2).sum(-1, keepdim=True))  # the shift stays within 3σ of its prior
             tc[..., :2] = tc[..., :2]*(3*ps_/sh.clamp(min=3*ps_))
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], t0l[..., 2] - 3), t0l[..., 2] + 3)
             if free_n: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
-            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l, prior_ivar[live])
+            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l,
+                                        prior_ivar[live])
             ok = (info == 0) & torch.isfinite(cc) & (cc <= chi[live])
             gain = chi[live] - cc
             up = live[ok]
@@ -563,7 +576,8 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
     flag = flag + ((var_mis > 9*var_tot) & (active > 0)).to(torch.int16)*FLAG_POOR_FIT
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1),
-               flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0) + var_mis), flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
+               flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0) + var_mis),
+               flux_err_stat=torch.sqrt(var_tot.clamp(min=0)),
                hlr=torch.exp(theta[..., 2]), g1=g[..., 0], g2=g[..., 1])
     if sersic: out['sersic_n'] = torch.exp(theta[..., 5] if free_n else logn0).to(dd)
     out['shift'] = torch.sqrt(theta[..., 0]**2 + theta[..., 1]**2)            # refined minus given position (pixels)
@@ -723,7 +737,7 @@ def _astrophot_stamp(ap, sersic_n_to_b, img, pos, sig, hlr0, ps, psf, profile, n
 
 
 # %% ../nbs/07_photometry.ipynb #e464b9d4
-LINK_FWHM = 3.0      # sources closer than this many PSF FWHMs are fitted together (bright galaxies' wings reach that far)
+LINK_FWHM = 3.0      # sources closer than this many PSF FWHMs are fitted together (bright galaxies' wings reach far)
 LINK_CROWDED = 2.0   # ... and this many within a group that would exceed MAX_GROUP_PHOT sources (crowded fields)
 MAX_GROUP_PHOT = 8
 
@@ -758,9 +772,9 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                      max_stamp:int=101, # largest stamp (pixels); larger groups are fitted in it anyway, centred
                      hlr=2.0, # initial half-light radii (pixels): a number or one per source
                      g=0.0, # initial reduced shears: 0 or one (g1, g2) per source
-                     sersic_n=SERSIC_N0, # ('sersic' profile) initial (or, without refinement, fixed) index: a number or one per source
+                     sersic_n=SERSIC_N0, # ('sersic') initial index (fixed without refinement): a number or one per source
                      groups=None, # group label per source to use instead of friends-of-friends (e.g. another band's `group`)
-                     voronoi:bool=True, # ignore the pixels of a group's stamp that lie nearer to a source of another group
+                     voronoi:bool=True, # ignore the pixels of a group's stamp nearer to a source of another group
                      progress:bool=False, **kw # passed to `fit_fluxes`
                     )->Table:
     "Simultaneous fit of every blend group of an image: one row per source, in input order; off-image sources unfitted, flagged `FLAG_OFF_IMAGE`."
@@ -783,7 +797,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
     nan = lambda: np.full(n, np.nan)
     res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'flux_err_stat': nan(), 'hlr': nan(),
-                 'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'chi2_fp': nan(), 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
+                 'g1': nan(), 'g2': nan(), **({'sersic_n': nan()} if sersic else {}), 'shift': nan(), 'chi2_fp': nan(),
+                 'group': grp, 'group_size': size, 'chi2': nan(), 'dof': nan(),
                  'flag': np.where(on, 0, FLAG_OFF_IMAGE).astype(np.int16)})
     members = [np.nonzero(grp == g_)[0] for g_ in range(grp.max() + 1 if n else 0)]
     on_idx = np.nonzero(on)[0]
@@ -806,8 +821,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                        sersic_n=np.array([nn[m] for m in ms]), progress=progress, **kw)
         idx = np.concatenate(ms)
         off = np.repeat(np.c_[cx - half, cy - half], k, axis=0)
-        for c in ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2_fp', 'chi2', 'dof', 'flag') + (('sersic_n',) if sersic else ()):
-            res[c][idx] = t[c]
+        cols = ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2_fp', 'chi2', 'dof', 'flag')
+        for c in cols + (('sersic_n',) if sersic else ()): res[c][idx] = t[c]
         res['x'][idx] = np.asarray(t['x']) + off[:, 0]; res['y'][idx] = np.asarray(t['y']) + off[:, 1]
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
     return res
@@ -828,7 +843,8 @@ def band_psfs(im, # `core.Image` (2-D or a band cube)
         planes = [p] if p.ndim == 2 else list(p) if p.ndim == 3 else []
         if len(planes) == 1: planes = planes*im.nbands
         if len(planes) != im.nbands:
-            raise InputError(f"{src}: PSF of shape {p.shape} for an image of {im.nbands} band(s): give one 2-D PSF or one plane per band")
+            raise InputError(f"{src}: PSF of shape {p.shape} for an image of {im.nbands} band(s): "
+                             "give one 2-D PSF or one plane per band")
         bad = [b for b, q in enumerate(planes) if not (np.isfinite(q).all() and q.sum() > 0)]
         if bad: raise InputError(f"{src}: PSF plane {bad[0]} is not finite with a positive sum")
         return [q/q.sum() for q in planes]
@@ -870,15 +886,15 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
     noise = image_noise(im)
     sig = lambda b: np.sqrt(im.variance.reshape(im.cube.shape)[b]) if im.variance is not None else noise[b]
     h0 = hlr/im.pixel_scale
-    t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pms[ref_band], sig(ref_band), link=link, profile=profile,
-                         refine=refine, hlr=h0)
+    t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pms[ref_band], sig(ref_band), link=link,
+                         profile=profile, refine=refine, hlr=h0)
     if im.nbands > 1:  # forced photometry: every band at the reference band's positions and shapes, fluxes only
         fitted = np.isfinite(np.asarray(t['hlr'], float))   # unfitted sources (flag 1): catalogue position, initial shape
         hf = np.where(fitted, t['hlr'], h0); gf = np.where(fitted[:, None], np.c_[t['g1'], t['g2']], 0.0)
         nkw = dict(sersic_n=np.where(fitted, t['sersic_n'], SERSIC_N0)) if 'sersic_n' in t.colnames else {}
         for b in range(im.nbands):
-            tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pms[b], sig(b), link=link, profile=profile,
-                                  refine=False, hlr=hf, g=gf, groups=t['group'], **nkw)
+            tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pms[b], sig(b), link=link,
+                                  profile=profile, refine=False, hlr=hf, g=gf, groups=t['group'], **nkw)
             t[f'flux_{b}'], t[f'flux_err_{b}'], t[f'flag_{b}'] = tb['flux'], tb['flux_err'], tb['flag']
             t['flag'] |= tb['flag']
     t['x_in'], t['y_in'] = x, y
@@ -889,7 +905,8 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
         while name in t.colnames: name += '_cat'
         t[name] = c[cn]
     fwhm = [round(float(q.fwhm*im.pixel_scale), 4) for q in pms]
-    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=fwhm[ref_band] if im.nbands == 1 else fwhm, catalog=Path(str(cat)).name,
+    t.meta.update(profile=profile, refine=bool(refine), psf_fwhm_arcsec=fwhm[ref_band] if im.nbands == 1 else fwhm,
+                  catalog=Path(str(cat)).name,
                   masked_pixels=dict(im.masked))
     if im.nbands > 1: t.meta['ref_band'] = ref_band
     if c.meta: t.meta['catalog_meta'] = dict(c.meta)
