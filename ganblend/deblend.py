@@ -714,14 +714,17 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     fl = [ref]
     if im.nbands > 1:  # forced photometry: every band with its own PSF at the reference band's positions and shapes
         fitted = np.isfinite(np.asarray(ref['hlr'], float))
-        shapes = dict(hlr=np.where(fitted, ref['hlr'], 2.0), g=np.where(fitted[:, None], np.c_[ref['g1'], ref['g2']], 0.0),
-                      groups=ref['group'])
+        shapes = dict(hlr=np.where(fitted, ref['hlr'], 2.0), groups=ref['group'],
+                      g=np.where(fitted[:, None], np.c_[ref['g1'], ref['g2']], 0.0))
         if 'sersic_n' in ref.colnames: shapes['sersic_n'] = np.where(fitted, ref['sersic_n'], _phot.SERSIC_N0)
-        fl = [ref if j == b else _phot.photometry_image(im.cube[j], ref['x'], ref['y'], psf_gmms[j], noise_b[j], refine=False,
-                                                        profile=profile, **shapes) for j in range(im.nbands)]
-    for c in ('flux', 'flux_err', 'flux_err_stat'): out[c] = ref[c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
+        forced = lambda j: _phot.photometry_image(im.cube[j], ref['x'], ref['y'], psf_gmms[j], noise_b[j], refine=False,
+                                                  profile=profile, **shapes)
+        fl = [ref if j == b else forced(j) for j in range(im.nbands)]
+    for c in ('flux', 'flux_err', 'flux_err_stat'):
+        out[c] = ref[c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
     out['x_enh'], out['y_enh'] = x_e, y_e
-    for c in ('group', 'group_size', 'hlr', 'shift') + (('sersic_n',) if 'sersic_n' in ref.colnames else ()): out[c] = ref[c]
+    for c in ('group', 'group_size', 'hlr', 'shift') + (('sersic_n',) if 'sersic_n' in ref.colnames else ()):
+        out[c] = ref[c]
     out['dchi2_ground'] = lv
     out['hlr'].unit = 'pix'
     out['shift'].unit = 'pix'
