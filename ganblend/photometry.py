@@ -833,8 +833,8 @@ def band_psfs(im, # `core.Image` (2-D or a band cube)
               survey:str|None=None, # survey-band key for a missing FWHM
              )->list:
     """One normalised PSF image per band of `im`, on its pixel grid. From, in order: `psf`; the image's PSF HDU (a
-    cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ... as FITS numbers
-    axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with GalSim.
+    cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ..., numbered as FITS
+    numbers axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with GalSim.
     A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
     src, p = (psf, psf) if psf is not None else (im.path, im.psf)
     if isinstance(p, (str, Path)): p = read_image(p, pixel_scale=im.pixel_scale).cube
@@ -866,7 +866,7 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
                     hlr:float=0.3, # initial half-light radius (arcsec)
                     link:float=LINK_FWHM, # blend-group linking length (PSF FWHMs)
                     survey:str|None=None, # survey-band key for a missing pixel scale or PSF
-                    psf:str|None=None, # PSF image FITS on the image's grid
+                    psf:str|None=None, # PSF image FITS on the image's grid (a cube: one plane per band)
                     use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                     overwrite:bool=False, # replace an existing output
                     ref_band:int=0, # band of a cube whose fit sets the positions and shapes of every band
@@ -925,7 +925,7 @@ def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are mea
                    hlr:float=0.3, # initial half-light radius (arcsec)
                    link:float=LINK_FWHM, # blend-group linking length (PSF FWHMs)
                    survey:str=None, # survey-band key for a missing pixel scale or PSF
-                   psf:str=None, # PSF image FITS on the image's grid
+                   psf:str=None, # PSF image FITS on the image's grid (a cube: one plane per band)
                    use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                    ref_band:int=0, # band of a cube (0-based) whose fit sets the common positions and shapes
                    overwrite:bool=False, # replace an existing output
