@@ -9,7 +9,7 @@ user would run `ganblend-deblend`. Detections are matched one-to-one to the true
 of blends with a spurious extra source, and the median |Δf/f| of found components (target: <= 0.06), next to the same
 fit at the TRUE positions (`photometry.photometry_image`, the same code the pipeline runs) on the same stamps.
 Populations: `train` (`blends.simulate_blends`, ground band `hsc-i@<seeing>`) and `testsky`
-(`testsky.simulate_testsky`), as in `benchmarks/phot_populations.py`.
+(`testsky.simulate_testsky`), drawn by `benchmarks/phot_populations.py`'s `population`.
 """
 import argparse, time, warnings
 import numpy as np, torch
@@ -18,27 +18,7 @@ from ganblend.deblend import deblend
 from ganblend.detect import match
 from ganblend.photometry import photometry_image, fit_psf_gmm
 from ganblend.core import get_survey
-from ganblend.blends import simulate_blends
-from ganblend.simulate import psf_image
-from ganblend.testsky import simulate_testsky
-
-SIZE = 41
-
-def blends(pop, seeing, n, seed):
-    "Noisy stamps (n, S, S), true positions (n, 2, 2), true fluxes (n, 2), sky σ, PSF image."
-    if pop == 'testsky':
-        ts = simulate_testsky(n, seed, seeing=seeing, regime='bright', blend=True, size=SIZE, sep_range=(0.5, 2.0),
-                              max_flux_ratio=4.0)
-        t = ts.truth
-        return (ts.images.astype(np.float64), np.c_[t['x'], t['y']].reshape(n, 2, 2), np.asarray(t['flux']).reshape(n, 2),
-                ts.noise, ts.psf)
-    band = f'hsc-i@{seeing}'
-    bs = simulate_blends(n, seed, ground_bands=(band,), progress=False, mag_range=(18, 22), ground_size=SIZE,
-                         sep_range=(0.5, 2.0), max_flux_ratio=4.0)
-    t = bs.truth
-    col = lambda c: np.stack([np.asarray(t[c.format(j)], float) for j in (1, 2)], 1)
-    return (bs.noisy_ground(np.random.default_rng(seed + 1))[:, 0].astype(np.float64), np.stack([col('x{}'), col('y{}')], -1),
-            col('flux{}_' + band), get_survey(band).noise_sigma, psf_image(band, 31))
+from phot_populations import population   # the same blends as benchmarks/phot_populations.py (this folder)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -53,7 +33,7 @@ def main():
     r_match = 0.3/get_survey('hsc-i').pixel_scale
     print(f"{'population':<10}{'found':>7}{'recog':>7}{'extra':>7}{'med|d| found':>14}{'med|d| true pos':>17}{'s/blend':>9}")
     for pop in a.population:
-        G, pos, F, sig, psf = blends(pop, a.seeing, a.n, a.seed)
+        G, pos, F, _, sig, psf = population(pop, a.seeing, 'bright', True, a.n, a.seed)
         pm = fit_psf_gmm(psf)
         d_found, d_true, n_found, both, extra = [], [], 0, 0, 0
         t0 = time.perf_counter()

@@ -449,6 +449,11 @@ def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     grad = grad + torch.cat([zero, (theta - theta0)*prior_ivar], 2).reshape(B, -1)
     return H, grad, chi2 + ((theta - theta0)**2*prior_ivar*active[..., None]).sum((1, 2)), chi2
 
+def _source_var(cov, k, L):
+    "(B, k) variance of each source's total flux (its L linear components summed) from the (B, kL, kL) covariance."
+    cv = cov.reshape(-1, k, L, k, L)
+    return torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+
 def _inv_psd(M, rcond=None):
     """Inverse of symmetric positive semi-definite matrices M (B, n, n), double, and the parameters (B, n) that are not
     estimable. Each matrix is scaled to unit diagonal; where the scaled matrix has an eigenvalue below `rcond`, the inverse is
@@ -498,9 +503,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
     bad = bad.reshape(B, k, L)
     if free_n:  # the index is free only as far as the data measure it
-        cv0 = cov.reshape(B, k, L, k, L)
-        var0 = torch.stack([cv0[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
-        snr0 = f.sum(-1)/torch.sqrt(var0.clamp(min=1e-30))
+        snr0 = f.sum(-1)/torch.sqrt(_source_var(cov, k, L).clamp(min=1e-30))
         if fit_index is None:  # stamps where no source reaches INDEX_SNR keep the index fixed, and skip its derivatives
             bright = ((snr0*active).max(-1).values >= INDEX_SNR)
             if not bright.all():
@@ -561,10 +564,7 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     npar = L + (NS - (0 if fit_positions else 2) if refine else 0)
     dof = (w > 0).sum(-1).to(dd) - active.sum(-1)*npar
     g = theta[..., 3:5]/torch.sqrt(1 + (theta[..., 3:5]**2).sum(-1, keepdim=True))
-    cv = cov.reshape(B, k, L, k, L)
-    var_tot = torch.stack([cv[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
-    cr = cov_rob.reshape(B, k, L, k, L)
-    var_rob = torch.stack([cr[:, i, :, i, :].sum((-1, -2)) for i in range(k)], 1)
+    var_tot, var_rob = _source_var(cov, k, L), _source_var(cov_rob, k, L)
     # model mismatch: the excess residual χ² in each source's footprint (weighted by its unit-flux model), beyond what
     # the noise gives in that many pixels (2σ), as an amplitude coherent over the footprint's effective pixel count
     U = (Tfin.sum(2)*(w > 0)[:, None]).double()                               # (B, k, P)
