@@ -22,9 +22,9 @@ from . import detect as _det
 from . import photometry as _phot
 
 # %% auto #0
-__all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT', 'SKY_THRESHOLDS',
-           'REF_THRESHOLDS', 'DETECT_KEYS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image', 'model_scale',
-           'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
+__all__ = ['DEFAULT_SURVEY', 'SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT',
+           'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'DETECT_KEYS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image',
+           'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
            'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'confirmation_noise',
            'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions', 'confirm_detections',
            'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
@@ -32,6 +32,8 @@ __all__ = ['SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP'
            'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
+DEFAULT_SURVEY = 'hsc-i'  # survey-band key of the defaults (PSF, noise, model) when none is given; never a pixel scale
+
 def to_enhanced(x, # 0-based ground pixel coordinate(s)
                 n_ground:int, # ground image size along this axis (pixels)
                 n_enh:int, # enhanced image size along this axis (pixels)
@@ -739,13 +741,15 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
 # %% ../nbs/07b_deblend.ipynb #92854f4d
 def deblend_file(inp, # input FITS image
                  out, # output ECSV catalog
-                 survey:str='hsc-i', psf=None, model=None, threshold:float|None=None, overwrite:bool=False,
+                 survey:str|None=None, # survey-band key: the pixel scale of a file without one, and the defaults
+                 psf=None, model=None, threshold:float|None=None, overwrite:bool=False,
                  progress:bool=False, # progress bars of the long stages
                  bad_bits=None # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                 )->Path:
-    "Deblend one FITS file into one ECSV catalog (written atomically)."
+    "Deblend one FITS file into one ECSV catalog (written atomically); without `survey` the file must give its pixel scale."
     out = Path(out)
     if out.exists() and not overwrite: raise InputError(f"{out}: exists already (use --overwrite to replace it)")
-    cat = deblend(core.read_image(inp, survey=survey, bad_bits=bad_bits), survey, model, psf, threshold=threshold, progress=progress)
+    im = core.read_image(inp, survey=survey, bad_bits=bad_bits)   # survey None: no pixel scale is guessed
+    cat = deblend(im, survey or DEFAULT_SURVEY, model, psf, threshold=threshold, progress=progress)
     with core.atomic_output(out, overwrite) as tmp: cat.write(tmp, format='ascii.ecsv', overwrite=True)
     return out

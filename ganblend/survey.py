@@ -171,7 +171,7 @@ def _fits_open(path, **kw):
     except Exception as e: raise InputError(f"{path}: is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
 
 def open_mosaic(path, # FITS file: a 2-D image or a (bands, ny, nx) cube
-                survey:str|None='hsc-i', # survey-band key giving the pixel scale when the header has none
+                survey:str|None=None, # survey-band key giving the pixel scale when the header has none (None: an error)
                )->Mosaic:
     "Headers of a FITS mosaic (`Mosaic`), without reading its pixels; `InputError` on a file that cannot be used."
     path = Path(path)
@@ -409,7 +409,7 @@ def _tiled(mosaic, tile): return bool(tile) and max(mosaic.shape) > tile
 
 def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
                    outputs:list|None=None, # one ECSV path per input, written atomically; None: only returned
-                   survey:str='hsc-i', # survey-band key: defaults for pixel scale, PSF, noise and the model
+                   survey:str|None=None, # survey-band key: pixel scale of files without one, PSF/noise/model defaults
                    model=None, # enhancer name or weights path (or the model); None: the survey's shipped model
                    psf=None, # PSF FITS file (or array) for every input; None: each file's PSF HDU or FWHM keyword
                    threshold:float|None=None, # detection threshold; None: the model's
@@ -432,7 +432,8 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
         for o in outputs:
             if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
             if not o.parent.is_dir(): raise InputError(f"{o}: directory {o.parent} does not exist")
-    mosaics = [open_mosaic(p, survey) for p in inputs]
+    mosaics = [open_mosaic(p, survey) for p in inputs]   # survey None: every file must give its pixel scale
+    survey = survey or _dbl.DEFAULT_SURVEY
     m = worker_model(model, survey)
     nb = int(getattr(m.cfg, 'in_bands', 1))
     for mo in mosaics:
@@ -500,7 +501,7 @@ def deblend_mosaic(path, # FITS mosaic
 # %% ../nbs/07c_survey.ipynb #3c8f0a2d
 @script
 def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
-                survey:str='hsc-i', # survey-band key (pixel scale, PSF, noise defaults; default model)
+                survey:str=None, # survey-band key: pixel scale of a file without one; PSF, noise and model defaults (else hsc-i's)
                 psf:str=None, # PSF image FITS file
                 model:str=None, # enhancer weights (path without suffix) or shipped name; default: the survey's
                 outdir:str=None, # write one IN.ecsv per input here (several inputs)
@@ -531,7 +532,7 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                        overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
         print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
         return
-    m = _enh.enhancer_for(model, survey, fallback=None)
+    m = _enh.enhancer_for(model, survey or _dbl.DEFAULT_SURVEY, fallback=None)
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
         _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1,
                           bad_bits=bad_bits)

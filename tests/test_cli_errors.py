@@ -66,11 +66,24 @@ IMAGE_CMDS = [('ganblend-detect', '.ecsv'), ('ganblend-enhance', '.fits'), ('gan
 def test_image_commands_bad_input(cmd, ext, bad, corpus, tmp_path):
     out = tmp_path/f'out{ext}'
     r = run(cmd, corpus[bad], out)
-    if cmd == 'ganblend-deblend' and bad == 'noscale':
-        # deblend always has a survey (default hsc-i, printed by --help) that supplies a missing pixel scale
-        assert r.returncode == 0 and out.exists(), r.stderr[-2000:]; return
-    check_clean_error(r, out)
+    check_clean_error(r, out)   # 'noscale' included: no command guesses a pixel scale unless --survey is given
     if bad not in ('missing', 'directory'): assert str(corpus[bad]) in r.stderr  # the message names the file
+
+@pytest.mark.parametrize('cmd,ext', IMAGE_CMDS)
+def test_pixel_scale_rule(cmd, ext, corpus, tmp_path):
+    "One rule everywhere: a file without WCS or PIXSCALE is refused with the same message, and read with --survey."
+    out = tmp_path/f'out{ext}'
+    r = run(cmd, corpus['noscale'], out)
+    assert 'has no pixel scale' in r.stderr and '--survey' in r.stderr, r.stderr[-2000:]
+    r = run(cmd, corpus['noscale'], out, '--survey', 'hsc-i')
+    assert r.returncode == 0 and out.exists(), r.stderr[-2000:]
+
+def test_pixel_scale_rule_tiled(corpus, tmp_path):
+    "The tiled path of ganblend-deblend (`survey.open_mosaic`) follows the same rule."
+    out = tmp_path/'out.ecsv'
+    r = run('ganblend-deblend', corpus['noscale'], out, '--tile', '64')
+    check_clean_error(r, out)
+    assert 'has no pixel scale' in r.stderr
 
 @pytest.mark.parametrize('cmd,ext', IMAGE_CMDS)
 def test_existing_output_is_kept(cmd, ext, corpus, tmp_path):
