@@ -722,19 +722,25 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         forced = lambda j: _phot.photometry_image(im.cube[j], ref['x'], ref['y'], psf_gmms[j], noise_b[j], refine=False,
                                                   profile=profile, **shapes)
         fl = [ref if j == b else forced(j) for j in range(im.nbands)]
-    for c in ('flux', 'flux_err', 'flux_err_stat'):
-        out[c] = ref[c] if im.nbands == 1 else np.column_stack([f[c] for f in fl])
+    for c in ('flux', 'flux_err', 'flux_err_stat', 'flag'): out[c] = ref[c]   # the reference band
+    if im.nbands > 1:   # the schema of `ganblend-photometry` on a cube: flux_<k>, flux_err_<k>, flag_<k> per band k
+        for j, f in enumerate(fl):
+            out[f'flux_{j}'], out[f'flux_err_{j}'], out[f'flag_{j}'] = f['flux'], f['flux_err'], f['flag']
+            out['flag'] |= f['flag']
     out['x_enh'], out['y_enh'] = x_e, y_e
     for c in ('group', 'group_size', 'hlr', 'shift') + (('sersic_n',) if 'sersic_n' in ref.colnames else ()):
         out[c] = ref[c]
     out['dchi2_ground'] = lv
     out['hlr'].unit = 'pix'
     out['shift'].unit = 'pix'
-    if im.bunit: out['flux'].unit = out['flux_err'].unit = out['flux_err_stat'].unit = im.bunit
+    if im.bunit:
+        for c in out.colnames:
+            if c.startswith('flux'): out[c].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
     out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name, masked_pixels=dict(im.masked),
                          ganblend=ganblend.__version__))
+    if im.nbands > 1: out.meta.update(ref_band=b, bands=bands)
     if note: out.meta['ood_note'] = note
     return out
 

@@ -97,6 +97,9 @@ class EnhancerConfig(_Config):
     w_phys: float = 0.1               # weight of the physics chi^2 per ground pixel
     w_flux: float = 1.0               # weight of the relative total-flux term
     phys_border: int = 2              # ground pixels ignored at the stamp edge in the physics term
+    w_sky: float = 0.0                # weight of the blank-sky bias term (`EnhanceGAN.sky_bias`); 0: not computed
+    sky_size: int = 64                # side (ground pixels) of the pure-noise tiles of the blank-sky term
+    sky_batch: int = 8                # pure-noise tiles per generator step (even: two halves)
 
     def __post_init__(self):
         if self.in_bands < 1 or self.out_bands < 1: raise ConfigError(f"in_bands={self.in_bands}, out_bands={self.out_bands}: need ≥ 1")
@@ -421,6 +424,20 @@ class EnhanceGAN(nn.Module):
         d = (fake - target).sum((-1, -2))/self.cfg.scale**2
         return (d.abs()/(target.sum((-1, -2)).abs()/self.cfg.scale**2 + math.sqrt(ground_hw[0]*ground_hw[1]))).mean()
 
+    def sky_bias(self, n:int|None=None, # pure-noise tiles (even; default `cfg.sky_batch`)
+                 size:int|None=None, # their side in ground pixels (default `cfg.sky_size`)
+                )->torch.Tensor:
+        "Unbiased estimate of the squared blank-sky bias per fine-grid position (noise units per ground-pixel area)."
+        cfg = self.cfg
+        n, size = n or cfg.sky_batch, size or cfg.sky_size
+        dev = next(self.generator.parameters()).device
+        x = torch.cat([torch.randn(n, cfg.in_bands, size, size, device=dev), torch.zeros(n, 1, size, size, device=dev)], 1)
+        fine = self.generator.fine_grid(x).float()
+        # the product of the means of two independent halves has expectation bias², without the noise term var/n
+        # that the square of one mean carries (which would push the enhancer to smooth the sky)
+        h = n//2
+        return (fine[:h].mean(0)*fine[h:2*h].mean(0)).mean()
+
     def generator_loss(self, batch:dict)->tuple:
         "(loss, logs) for a generator step; also leaves the generated batch in `self.last_fake` (detached)."
         cfg, ground, target = self.cfg, batch['ground'], batch['space']
@@ -431,6 +448,9 @@ class EnhanceGAN(nn.Module):
         if cfg.w_l1: logs['l1'] = l1 = (fake - target).abs().mean(); loss = loss + cfg.w_l1*l1
         if cfg.w_phys: logs['chi2'] = chi2 = self.physics_chi2(fake, ground); loss = loss + cfg.w_phys*chi2
         if cfg.w_flux: logs['flux'] = fl = self.flux_error(fake, target, ground.shape[-2:]); loss = loss + cfg.w_flux*fl
+        if cfg.w_sky:
+            logs['sky'] = sky = self.sky_bias()
+            loss = loss + cfg.w_sky*sky
         logs['g_loss'] = loss
         self.last_fake = fake.detach()
         return loss, {k: float(v.detach()) for k, v in logs.items()}

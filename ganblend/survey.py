@@ -265,12 +265,14 @@ def _worker_threads():
     import torch
     if torch.get_num_threads() != n: torch.set_num_threads(n)
 
-_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'flux_err_stat', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr', 'shift', 'sersic_n',
-               'dchi2_ground', 'ood_p', 'som_occupancy')
+_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'flux_err_stat', 'flag', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr',
+               'shift', 'sersic_n', 'dchi2_ground', 'ood_p', 'som_occupancy')
 
 def _empty_catalog(nbands, with_radec):
-    t = Table({c: np.zeros((0, nbands) if c in ('flux', 'flux_err', 'flux_err_stat') and nbands > 1 else 0,
-                           int if c in ('id', 'group', 'group_size') else float) for c in _EMPTY_COLS})
+    "A catalog with no row and the columns of `deblend.deblend` (per-band flux_<k>, flux_err_<k>, flag_<k> for cubes)."
+    band_cols = [f'{c}_{k}' for k in range(nbands) for c in ('flux', 'flux_err', 'flag')] if nbands > 1 else []
+    cols = list(_EMPTY_COLS[:7]) + band_cols + list(_EMPTY_COLS[7:])
+    t = Table({c: np.zeros(0, int if c in ('id', 'group', 'group_size') or c.startswith('flag') else float) for c in cols})
     if with_radec:
         t.add_column(np.zeros(0), name='ra', index=3); t.add_column(np.zeros(0), name='dec', index=4)
     return t
@@ -483,11 +485,15 @@ def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     if not len(cat):
         cat = _empty_catalog(mo.nbands, mo.wcs is not None); cat['tile'] = np.zeros(0, int)
     if mo.bunit:
-        for c in ('flux', 'flux_err', 'flux_err_stat'): cat[c].unit = mo.bunit
+        for c in cat.colnames:
+            if c.startswith('flux'): cat[c].unit = mo.bunit
     cat.meta.clear()
     cat.meta.update(dict(model=_dbl.model_name(m), survey=survey, detection=det, detect_method=method, pixel_scale=mo.pixel_scale,
-                         source=str(mo.path), tiles=len(tiles), tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
+                         source=Path(mo.path).name, tiles=len(tiles), tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
                          overlap=int(ov), ganblend=ganblend.__version__))
+    if mo.nbands > 1:
+        bands = list(getattr(m.cfg, 'ground_bands', None) or [survey])
+        cat.meta.update(ref_band=bands.index(survey) if survey in bands else 0, bands=bands)
     if notes: cat.meta['ood_note'] = '; '.join(notes)
     return cat
 

@@ -24,12 +24,12 @@ from .core import GanblendError, InputError, ConfigError, WeightsError, atomic_o
 from .data import collate_items
 
 # %% auto #0
-__all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'PRESETS', 'epoch_seed', 'seed_everything', 'seed_worker',
-           'resolve_device', 'autocast', 'dist_env', 'init_distributed', 'save_checkpoint', 'load_checkpoint',
-           'baseline_channels', 'bicubic_upsample', 'image_metrics', 'is_conditional', 'predict', 'evaluate',
-           'SyntheticPairs', 'ToyGAN', 'train', 'plot_history', 'plot_samples', 'train_defaults', 'build_model',
-           'free_port', 'ddp_worker', 'save_weights', 'train_cli', 'matching_kernel', 'richardson_lucy_baseline',
-           'compare_methods']
+__all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'SKY_WEIGHT', 'PRESETS', 'epoch_seed', 'seed_everything',
+           'seed_worker', 'resolve_device', 'autocast', 'dist_env', 'init_distributed', 'save_checkpoint',
+           'load_checkpoint', 'baseline_channels', 'bicubic_upsample', 'image_metrics', 'is_conditional', 'predict',
+           'evaluate', 'SyntheticPairs', 'ToyGAN', 'train', 'plot_history', 'plot_samples', 'train_defaults',
+           'build_model', 'free_port', 'ddp_worker', 'save_weights', 'train_cli', 'matching_kernel',
+           'richardson_lucy_baseline', 'compare_methods']
 
 # %% ../nbs/04_train.ipynb #4605a6e4
 def epoch_seed(seed:int, # run seed
@@ -518,6 +518,8 @@ def train_defaults(config:str, # a key of `PRESETS`
     blends = dict(blend_frac=0.0 if PRESETS.get(config, {}).get('kind') in ('dcgan', 'toy') else BLEND_FRAC)
     return {**TRAIN_DEFAULTS, **blends, **(CPU_DEFAULTS.get(config, {}) if cpu else {})}
 
+SKY_WEIGHT = 1.0   # weight of the blank-sky bias term (`EnhanceGAN.sky_bias`) of new enhancement GANs
+
 PRESETS = {  # model kind, bands, weights name
     'single': dict(kind='enhance', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='hsc-i'),
     'multi': dict(kind='enhance', ground_bands=['hsc-g', 'hsc-r', 'hsc-i', 'hsc-z', 'hsc-y'],
@@ -545,6 +547,7 @@ def build_model(config:str='single', # a key of `PRESETS`
         if width: kw.update(ngf=width, ndf=width)
         return models.DCGAN(bands=len(p['space_bands']), **kw)
     kw.update({k: v for k, v in (('width', width), ('depth', depth)) if v is not None})
+    kw.setdefault('w_sky', SKY_WEIGHT)
     cfg = models.EnhancerConfig(in_bands=len(p['ground_bands']), out_bands=len(p['space_bands']),
                                 ground_bands=list(p['ground_bands']), space_bands=list(p['space_bands']), **kw)
     return models.EnhanceGAN(cfg)
@@ -630,6 +633,7 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
               init:str=None, # start from these weights (path without suffix, same model configuration): fine-tuning
               blend_frac:float=None, # share of two-galaxy blends in the simulated training set (default: `train_defaults`, 0)
               quiet:store_true=False, # no progress bars
+              w_sky:float=None, # weight of the blank-sky bias term of enhancement GANs (default: SKY_WEIGHT, or the --init model's)
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
     if config not in PRESETS: raise ConfigError(f"--config {config!r} unknown; choose one of {', '.join(PRESETS)}")
@@ -663,6 +667,9 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
         model.train()
         if hasattr(model, 'meta'): model.meta.pop('detection', None)   # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
+    if w_sky is not None:
+        if not hasattr(model.cfg, 'w_sky'): raise ConfigError(f"--w-sky: model of --config {config} has no blank-sky term")
+        model.cfg.w_sky = float(w_sky)
     if init is None and hasattr(model, 'calibrate'): model.calibrate(train_ds)   # data-dependent scales (flow models)
     n_par = sum(p.numel() for p in model.generator.parameters() if p.requires_grad)
     hist = train(model, train_ds, val_ds, epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=(beta1, 0.999),
