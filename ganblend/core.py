@@ -23,10 +23,10 @@ import ganblend
 
 # %% auto #0
 __all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'BAD_MASK_PLANES', 'VARIANCE_HDUS', 'WEIGHT_HDUS', 'PSF_HDUS', 'MAX_PIXELS',
-           'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error', 'SurveySpec', 'get_survey',
-           'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image', 'mask_planes', 'decode_mask',
-           'bad_mask_bits', 'header_pixel_scale', 'read_image', 'write_image', 'estimate_noise', 'image_noise',
-           'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
+           'NODATA_REASONS', 'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error', 'SurveySpec',
+           'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image', 'mask_planes',
+           'decode_mask', 'bad_mask_bits', 'header_pixel_scale', 'read_image', 'write_image', 'write_mef',
+           'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
 
 # %% ../nbs/00_core.ipynb #9ff9a11c
 class GanblendError(Exception):
@@ -200,9 +200,11 @@ class Image:
     mask_bits: np.ndarray|None = None  # the file's MASK plane (integer bits, as read), when it has one
     mask_planes: dict = field(default_factory=dict)  # mask plane name -> bit number, from its MP_* keywords
     masked: dict = field(default_factory=dict)  # pixels masked per reason, and 'total' (bad in any band counts once)
+    nodata: np.ndarray|None = None  # bool like `mask`: the bad pixels that hold no data at all; None: not finite
 
     def __post_init__(self):
         if self.mask is None: self.mask = _one_band_if_same(~np.isfinite(self.cube))
+        if self.nodata is None: self.nodata = _one_band_if_same(~np.isfinite(self.cube) & self.mask_cube)
         if not self.masked: self.masked = {'total': int(self.mask.reshape(-1, *self.shape).any(0).sum())}
 
     @property
@@ -359,8 +361,11 @@ def _bit_set(m, bit, path):
     u = m.view(f'u{m.dtype.itemsize}')  # unsigned, so that the top bit of a signed mask tests like the others
     return (u & np.array(1 << bit, dtype=u.dtype)) != 0
 
+NODATA_REASONS = ('NO_DATA', 'nonfinite', 'variance', 'weight')  # bad-pixel reasons meaning "no data at all"
+
 def _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path):
-    "(bad-pixel cube (nbands, ny, nx), pixels masked per reason and 'total'): MASK planes, non-finite data, variance."
+    """(bad-pixel cube (nbands, ny, nx), no-data cube, pixels masked per reason and 'total'): MASK planes, non-finite
+    data, variance. No data: a bad pixel for one of `NODATA_REASONS` (NO_DATA counts only when it is a bad plane)."""
     cube_shape = (-1, *data.shape[-2:])
     reasons = {}
     if mbits is not None and (planes or bad_bits is not None):
@@ -369,10 +374,13 @@ def _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path):
     reasons['nonfinite'] = ~np.isfinite(data)
     if var is not None: reasons[var_kind] = ~(np.isfinite(var) & (var > 0))
     bad = np.zeros(data.reshape(cube_shape).shape, bool)
-    for r in reasons.values(): bad |= r.reshape(cube_shape)
+    nodata = np.zeros_like(bad)
+    for k, r in reasons.items():
+        bad |= r.reshape(cube_shape)
+        if k in NODATA_REASONS: nodata |= r.reshape(cube_shape)
     masked = {k: int(r.reshape(cube_shape).any(0).sum()) for k, r in reasons.items()}
     masked['total'] = int(bad.any(0).sum())
-    return bad, masked
+    return bad, nodata, masked
 
 def read_image(path, # FITS file
                survey:str|None=None, # survey-band key used when the file has no pixel scale
@@ -400,14 +408,14 @@ def read_image(path, # FITS file
         if not np.isfinite(ps) or ps <= 0: raise input_error(path, f"pixel scale {ps} is not a positive number")
         var, var_kind = _read_variance(hdul, data.shape, path)
         mbits, planes = _read_mask(hdul, data.shape, path)
-        bad, masked = _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path)
+        bad, nodata, masked = _bad_pixels(data, var, var_kind, mbits, planes, bad_bits, path)
         if bad.all():
             raise input_error(path, f"every pixel is masked ({', '.join(f'{k} {v}' for k, v in masked.items() if v)})")
         data[bad.reshape(data.shape)] = np.nan
         if var is not None: var[bad.reshape(var.shape)] = np.nan
         psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in PSF_HDUS and hh.data is not None), None)
         return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path),
-                     _one_band_if_same(bad), mbits, planes, masked)
+                     _one_band_if_same(bad), mbits, planes, masked, _one_band_if_same(nodata))
 
 # %% ../nbs/00_core.ipynb #3c7431f2
 def write_image(path, # output FITS file
@@ -420,6 +428,13 @@ def write_image(path, # output FITS file
                 overwrite:bool=False, # replace an existing file?
                )->Path:
     "Write `data` to `path` atomically with WCS, BUNIT and provenance keywords."
+    hdr = _output_header(header, wcs, bunit, extra)
+    hdul = fits.HDUList([fits.PrimaryHDU(np.asarray(data, dtype=np.float32), header=hdr)] + list(hdus or []))
+    with atomic_output(path, overwrite) as tmp: hdul.writeto(tmp, output_verify='silentfix')
+    return Path(path)
+
+def _output_header(header, wcs, bunit, extra):
+    "`header` with the WCS replaced by `wcs`, `BUNIT`, `GB_VERS` and the `extra` keywords."
     hdr = fits.Header() if header is None else header.copy()
     if wcs is not None:
         for k in list(hdr.keys()):
@@ -430,7 +445,38 @@ def write_image(path, # output FITS file
     if bunit is not None: hdr['BUNIT'] = bunit
     hdr['GB_VERS'] = (ganblend.__version__, 'ganblend version')
     for k, v in (extra or {}).items(): hdr[k] = v
-    hdul = fits.HDUList([fits.PrimaryHDU(np.asarray(data, dtype=np.float32), header=hdr)] + list(hdus or []))
+    return hdr
+
+def write_mef(path, # output FITS file
+              data:np.ndarray, # (ny, nx) or (nbands, ny, nx): the IMAGE HDU
+              header:fits.Header|None=None, # IMAGE header to start from (e.g. the input's); structure is refreshed
+              wcs:WCS|None=None, # celestial WCS of the output grid, written to IMAGE and MASK
+              bunit:str|None=None, # flux unit (BUNIT of IMAGE)
+              extra:dict|None=None, # provenance keywords, written to PRIMARY and IMAGE
+              mask:np.ndarray|None=None, # integer bit planes, (ny, nx): the MASK HDU (int32)
+              planes:dict|None=None, # mask plane name -> bit 0..30, or (bit, comment): the MASK's `MP_<NAME>` keywords
+              primary:dict|None=None, # more PRIMARY keywords (e.g. the input's FLUXMAG0), a dict or a Header
+              hdus:list|None=None, # more HDUs after MASK
+              overwrite:bool=False, # replace an existing file?
+             )->Path:
+    "Write an LSST-style multi-extension FITS atomically: an empty PRIMARY, then IMAGE and (given `mask`) MASK."
+    ph = primary.copy() if isinstance(primary, fits.Header) else fits.Header()
+    for k, v in (primary.items() if isinstance(primary, dict) else ()): ph[k] = v
+    ph['GB_VERS'] = (ganblend.__version__, 'ganblend version')
+    for k, v in (extra or {}).items(): ph[k] = v
+    ih = _output_header(header, wcs, bunit, extra)
+    out = [fits.PrimaryHDU(header=ph), fits.ImageHDU(np.asarray(data, dtype=np.float32), header=ih, name='IMAGE')]
+    if mask is not None:
+        m = np.asarray(mask)
+        if m.shape != np.shape(data)[-2:]:
+            raise ValueError(f"mask shape {m.shape} differs from the image {np.shape(data)}")
+        mh = fits.Header() if wcs is None else wcs.to_header()
+        for name, bit in (planes or {}).items():
+            b, comment = bit if isinstance(bit, tuple) else (bit, '')
+            if not _is_bit(b) or b > 30: raise ValueError(f"mask plane {name}: bit {b} is not 0..30 (int32 MASK)")
+            mh[f'HIERARCH MP_{name}'] = (int(b), comment)
+        out.append(fits.ImageHDU(m.astype(np.int32), header=mh, name='MASK'))
+    hdul = fits.HDUList(out + list(hdus or []))
     with atomic_output(path, overwrite) as tmp: hdul.writeto(tmp, output_verify='silentfix')
     return Path(path)
 

@@ -11,17 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from astropy.io import fits
 from tqdm import tqdm
 
 import ganblend
 from .core import (InputError, WeightsError, ConfigError, read_image, write_image, image_noise, estimate_noise,
-                           rescale_wcs, add_provenance, script, get_survey, atomic_output)
+                           rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
 from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
                              WEIGHTS_DIR, resolve_weights, shipped_models)
 
 # %% auto #0
-__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'available_enhancers', 'load_enhancer', 'enhance_normalised',
-           'output_noise_scale', 'enhance', 'resample_flux', 'enhancer_for', 'enhance_fits', 'enhance_cli']
+__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'PHOT_KEYWORDS', 'OUTPUT_MASK_PLANES', 'available_enhancers', 'load_enhancer',
+           'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
+           'enhance_fits', 'enhance_cli']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -178,6 +180,23 @@ def _memory_probe(n:int, weights:str, tile:int=64, batch_size:int=256)->dict:
 # %% ../nbs/04b_enhance.ipynb #ec3a1465
 MAX_SCALE_MISMATCH = 1.5
 
+def footprint_mask(flags:np.ndarray, # (h, w) bool on the old grid
+                   ratio:float, # new pixels per old pixel (old pixel scale / new pixel scale)
+                   shape:tuple|None=None, # (ny, nx) of the new grid (default: round(h*ratio), round(w*ratio))
+                   rows:int=1024, # new rows per step (memory: rows × nx float64)
+                  )->np.ndarray:
+    "bool (ny, nx): True where a pixel of the centre-aligned new grid overlaps a flagged old pixel (`rebin_matrix`)."
+    f = np.asarray(flags, dtype=bool)
+    h, w = f.shape
+    ny, nx = shape if shape is not None else (round(h*ratio), round(w*ratio))
+    out = np.zeros((ny, nx), bool)
+    if not f.any(): return out
+    Ry, Rx = rebin_matrix(ny, h, ratio), rebin_matrix(nx, w, ratio)
+    f = f.astype(np.float32)
+    for r0 in range(0, ny, rows):
+        out[r0:r0 + rows] = (Rx @ (Ry[r0:r0 + rows] @ f).T).T > 1e-9
+    return out
+
 def resample_flux(data:np.ndarray, # (bands, h, w) flux per pixel, NaN where bad
                   ratio:float, # new pixels per old pixel (old pixel scale / new pixel scale)
                  )->np.ndarray:
@@ -189,8 +208,7 @@ def resample_flux(data:np.ndarray, # (bands, h, w) flux per pixel, NaN where bad
     out = np.empty((data.shape[0], ny, nx), np.float32)
     for b in range(data.shape[0]):
         v = (Rx @ (Ry @ np.where(bad[b], 0, data[b]).astype(np.float64)).T).T/ratio**2
-        nb = (Rx @ (Ry @ bad[b].astype(np.float64)).T).T > 1e-9
-        out[b] = np.where(nb, np.nan, v)
+        out[b] = np.where(footprint_mask(bad[b], ratio, (ny, nx)), np.nan, v)
     return out
 
 def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: the survey's shipped model
@@ -204,6 +222,24 @@ def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: t
     return load_enhancer(name if fallback is None or name in available_enhancers() else fallback)
 
 _DROP = ('NOISE', 'SKYSIG', 'SIGMA', 'SEEING', 'FWHM', 'PSF_FWHM', 'SATURATE', 'GAIN')
+PHOT_KEYWORDS = ('BUNIT', 'FLUXMAG0', 'FLUXMAG0ERR', 'MAGZERO', 'MAGZPT', 'ZEROPNT', 'PHOTZP', 'PHOTFLAM', 'PHOTFNU',
+                 'PHOTPLAM', 'EXPTIME', 'FILTER')  # copied from the input's primary header to the output's PRIMARY
+OUTPUT_MASK_PLANES = {  # the output MASK's planes: name -> (bit, comment); NO_DATA has afw's default bit
+    'NO_DATA': (8, 'footprint touches a ground pixel with no data'),
+    'INFILLED': (9, 'footprint touches a masked ground pixel: model guess')}
+
+def _primary_keywords(path)->fits.Header:
+    "The photometric keywords (`PHOT_KEYWORDS`) of the primary header of the FITS file `path`."
+    ph = fits.getheader(path, 0)
+    return fits.Header([ph.cards[k] for k in PHOT_KEYWORDS if k in ph])
+
+def _output_mask(nodata, bad, ratio, shape):
+    "(int32 MASK with `OUTPUT_MASK_PLANES` bits, NO_DATA bool) on the new grid from ground no-data and bad-pixel maps."
+    nd, inf = footprint_mask(nodata, ratio, shape), footprint_mask(bad | nodata, ratio, shape)
+    mask = np.zeros(shape, np.int32)
+    mask[nd] |= np.int32(1 << OUTPUT_MASK_PLANES['NO_DATA'][0])
+    mask[inf] |= np.int32(1 << OUTPUT_MASK_PLANES['INFILLED'][0])
+    return mask, nd
 
 def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  out_path, # output FITS on the space pixel grid
@@ -215,8 +251,10 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  batch_size:int=256, # tiles per generator call
                  progress:bool=True, # progress bar
                  bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
+                 infill:bool=True, # keep the model's in-fill where the MASK says NO_DATA (False: NaN there)
                 )->Path:
-    "Enhance a FITS image and write it with the rescaled WCS, BUNIT and provenance keywords; returns `out_path`."
+    """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
+    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED); returns `out_path`."""
     out_path = Path(out_path)
     if out_path.exists() and not overwrite: raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
     if not out_path.parent.is_dir(): raise InputError(f"{out_path}: directory {out_path.parent} does not exist")  # fail before the work
@@ -225,7 +263,9 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     im = read_image(in_path, survey=survey, bad_bits=bad_bits)
     if im.nbands != cfg.in_bands:
         raise InputError(f"{in_path}: has {im.nbands} band(s); model {getattr(model, 'name', '')!r} needs {cfg.in_bands} ({', '.join(cfg.ground_bands)})")
+    primary = _primary_keywords(in_path)
     cube, wcs, ps = im.cube, im.wcs, im.pixel_scale
+    nodata = np.asarray(im.nodata).reshape(-1, *im.shape).any(0)   # no data in any band
     ratio = ps/cfg.ground_pixel_scale
     noise = None
     if abs(ratio - 1) > 1e-3:
@@ -235,22 +275,27 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
         warnings.warn(f"{in_path}: pixel scale {ps:.4g}\"/px resampled to the model's {cfg.ground_pixel_scale}\"/px (flux-conserving)")
         new = resample_flux(cube, ratio)
         if wcs is not None: wcs = rescale_wcs(wcs, cube.shape[-2:], new.shape[-2:], ratio)
+        nodata = footprint_mask(nodata, ratio, new.shape[-2:])
         cube = new
     else: noise = image_noise(im)
     if noise is None: noise = np.array([estimate_noise(b) for b in cube])
     out = enhance(cube, model, noise=noise, tile=tile, overlap=overlap, batch_size=batch_size, progress=progress)
     H, W = out.shape[-2:]
+    mask, out_nodata = _output_mask(nodata, ~np.isfinite(cube).all(0), cfg.scale, (H, W))  # bad pixels: NaN in cube
+    if not infill: out[..., out_nodata] = np.nan
     hdr = im.header.copy()
     for k in _DROP: hdr.remove(k, ignore_missing=True, remove_all=True)
     hdr['PSF_FWHM'] = (float(cfg.space_psf_fwhm[0]), 'arcsec, PSF the enhancement model reproduces')
     out_wcs = rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale) if wcs is not None else None
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
     extra = add_provenance(model=getattr(model, 'name', 'enhancer'), chash=getattr(model, 'config_hash', None) or cfg.hash,
-                           bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)), inpix=float(ps))
+                           bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
+                           inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'))
     from ganblend.ood import ood_keywords
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))  # population coverage of the input (OODSCORE, OODFRAC, ...)
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
-    return write_image(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, overwrite=overwrite)
+    return write_mef(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, mask=mask,
+                     planes=OUTPUT_MASK_PLANES, primary=primary, overwrite=overwrite)
 
 # %% ../nbs/04b_enhance.ipynb #dcf6ea1b
 @script
@@ -263,13 +308,18 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 tile:int=64, # tile side in ground pixels
                 batch_size:int=256, # tiles per generator call
                 quiet:bool=False, # no progress bars
-                bad_bits:str=None # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
+                bad_bits:str=None, # bad mask planes: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
+                no_infill:bool=False, # NaN instead of the model's in-fill where the output MASK says NO_DATA
                ):
-    "Enhance ground-based FITS images to the space pixel grid with a trained generative model."
+    """Enhance ground-based FITS images to the space pixel grid with a trained generative model. OUT.fits has an
+    empty PRIMARY HDU (provenance, the input's zero-point keywords such as FLUXMAG0/MAGZERO), IMAGE (flux per space
+    pixel in the input's unit, WCS, BUNIT) and MASK (int32 bits, MP_NO_DATA=8: no ground data under the pixel,
+    MP_INFILLED=9: a masked ground pixel under it, the value is the model's guess). ganblend-detect, -photometry and
+    -deblend read this layout, with NO_DATA pixels bad."""
     if not batch:
         if len(files) != 2: raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); use --batch IN... --outdir DIR for many")
         enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
-                     bad_bits=bad_bits)
+                     bad_bits=bad_bits, infill=not no_infill)
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir(): raise InputError(f"{outdir}: --outdir must be an existing directory")
@@ -277,6 +327,6 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
     for f in tqdm(files, desc='files', unit='file', disable=quiet):
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit') + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
-                          bad_bits=bad_bits)
+                          bad_bits=bad_bits, infill=not no_infill)
         except (InputError, OSError) as e: failed.append(f); sys.stderr.write(f"ganblend-enhance: error: {e}\n")
     if failed: raise InputError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(map(str, failed))}")

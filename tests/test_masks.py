@@ -210,3 +210,108 @@ def test_cli_bad_bits(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1 and 'SATURATED' in r.stderr
     assert not (tmp_path/'x.ecsv').exists()
+
+
+# ---- masks and no-data out: `ganblend-enhance` writes PRIMARY / IMAGE / MASK (NO_DATA, INFILLED)
+import torch
+from ganblend.core import mask_planes
+from ganblend.models import EnhanceGAN, EnhancerConfig, save_model
+
+
+@pytest.fixture(scope='module')
+def tiny_model(tmp_path_factory):
+    "A small random generator saved to disk: the plumbing under test does not depend on what a model has learned."
+    path = tmp_path_factory.mktemp('model')/'tiny'
+    torch.manual_seed(0)
+    save_model(EnhanceGAN(EnhancerConfig(width=16)), path, generator_only=True)
+    return path
+
+
+def _enhance(*args):
+    return subprocess.run(['ganblend-enhance', *map(str, args), '--quiet'], capture_output=True, text=True)
+
+
+def _planes_of(path):
+    "(IMAGE data, NO_DATA bool, INFILLED bool, the three HDUs' names, PRIMARY header, IMAGE header, MASK dtype)."
+    with fits.open(path) as h:
+        planes, m = mask_planes(h['MASK'].header), h['MASK'].data
+        nd, inf = (m >> planes['NO_DATA'] & 1) > 0, (m >> planes['INFILLED'] & 1) > 0
+        assert h[0].data is None
+        return (h['IMAGE'].data.copy(), nd, inf, [x.name for x in h], h[0].header.copy(), h['IMAGE'].header.copy(),
+                m.dtype)
+
+
+def test_enhance_cli_hsc_masks_out(tiny_model, tmp_path):
+    "An HSC coadd: every space pixel over the no-data stripe is NO_DATA (NaN with --no-infill); units and masks kept."
+    hsc_coadd_like(tmp_path/'coadd.fits')
+    for out, extra in (('out.fits', ()), ('nan.fits', ('--no-infill',))):
+        r = _enhance(tmp_path/'coadd.fits', tmp_path/out, '--model', tiny_model, *extra)
+        assert r.returncode == 0, r.stderr
+    filled, nd, inf, names, ph, ih, dtype = _planes_of(tmp_path/'out.fits')
+    assert names == ['PRIMARY', 'IMAGE', 'MASK'] and dtype.name == 'int32'
+    assert ph['FLUXMAG0'] == 63095734448.0 and ih['BUNIT'] == 'count' and ph['GB_INFIL'] is True
+    H, W = filled.shape
+    assert (H, W) == (336, 448) and nd.shape == (H, W)
+    # space columns over the stripe (ground x >= 145.5): wholly inside it, and touching it
+    centre = (np.arange(W) - (W - 1)/2)/2.8 + (160 - 1)/2
+    inside, touching = centre - 0.5/2.8 >= 145.5, centre + 0.5/2.8 > 145.5
+    assert nd[:, inside].all()                         # 100% of the space pixels over the stripe
+    np.testing.assert_array_equal(nd.all(0), touching)
+    assert nd[85, 85] and nd[:, ~touching].sum() <= 16   # the zero-variance ground pixel (30, 30), nothing else
+    assert inf[nd].all() and inf[173, 117] and not nd[173, 117]  # the saturated star: in-filled, but observed
+    assert np.isfinite(filled).all()
+    nan = fits.getdata(tmp_path/'nan.fits', 'IMAGE')
+    np.testing.assert_array_equal(np.isnan(nan), nd)
+    np.testing.assert_array_equal(nan[~nd], filled[~nd])
+    assert fits.getheader(tmp_path/'nan.fits')['GB_INFIL'] is False
+    back = read_image(tmp_path/'out.fits')              # our own reader: NO_DATA is bad, INFILLED is not
+    np.testing.assert_array_equal(back.mask, nd)
+    np.testing.assert_array_equal(back.nodata, nd)
+    assert back.bunit == 'count' and abs(back.pixel_scale - 0.06) < 1e-6 and back.masked['NO_DATA'] == nd.sum()
+    np.testing.assert_array_equal(read_image(tmp_path/'out.fits', bad_bits='NO_DATA,INFILLED').mask, inf)
+    # written atomically: nothing half-written is left, and an existing output is never touched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['coadd.fits', 'nan.fits', 'out.fits']
+    before = hashlib.sha256((tmp_path/'out.fits').read_bytes()).hexdigest()
+    r = _enhance(tmp_path/'coadd.fits', tmp_path/'out.fits', '--model', tiny_model)
+    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and 'exists already' in r.stderr
+    assert hashlib.sha256((tmp_path/'out.fits').read_bytes()).hexdigest() == before
+
+
+def test_enhance_cli_lsst_resampled(tiny_model, tmp_path):
+    "An LSST calexp (0.2\"/px, nJy) is resampled to the model's 0.168\"/px with a warning; its mask survives that path."
+    lsst_calexp_like(tmp_path/'calexp.fits')
+    (tmp_path/'out').mkdir()
+    r = _enhance('--batch', tmp_path/'calexp.fits', '--outdir', tmp_path/'out', '--model', tiny_model, '--no-infill')
+    assert r.returncode == 0, r.stderr
+    assert 'resampled' in r.stderr
+    assert sorted(p.name for p in (tmp_path/'out').iterdir()) == ['calexp.enhanced.fits']
+    img, nd, inf, names, ph, ih, _ = _planes_of(tmp_path/'out'/'calexp.enhanced.fits')
+    assert names == ['PRIMARY', 'IMAGE', 'MASK'] and ih['BUNIT'] == 'nJy' and abs(ph['GB_INPIX'] - 0.2) < 1e-6
+    H, W = img.shape
+    assert (H, W) == (333, 468)
+    # the NO_DATA corner (ground y >= 79.5, x >= 114.5 at 0.2"/px) is at y >= 266, x >= 383.5 on the 0.06"/px grid
+    r0, c0 = (H - 1)/2 + (79.5 - 49.5)*0.2/0.06, (W - 1)/2 + (114.5 - 69.5)*0.2/0.06
+    assert abs(r0 - 266) < 1e-6 and abs(c0 - 383.5) < 1e-6
+    assert nd[267:, 384:].all()                          # every space pixel over the corner
+    assert not nd[:262].any() and not nd[:, :380].any()  # dilated by at most one model pixel (2.8) and one space pixel
+    np.testing.assert_array_equal(np.isnan(img), nd)     # --no-infill
+    assert inf[nd].all() and inf[0].all() and inf[:, 0].all() and not nd[:3, :300].any()  # EDGE: bad, not no-data
+    back = read_image(tmp_path/'out'/'calexp.enhanced.fits')
+    np.testing.assert_array_equal(back.mask, nd)
+    assert back.bunit == 'nJy' and abs(back.pixel_scale - 0.06) < 1e-6
+
+
+def test_enhance_plain_file_units_round_trip(tiny_model, tmp_path):
+    "A plain one-HDU image in electrons with MAGZERO: the output is the same MEF, with an empty MASK."
+    from ganblend.enhance import enhance_fits
+    rng = np.random.default_rng(7)
+    img = _galaxies((40, 50), 3.0, rng, n=3).astype(np.float32)
+    hdr = make_wcs((40, 50), 0.168).to_header()
+    hdr['BUNIT'], hdr['MAGZERO'], hdr['EXPTIME'] = 'electron', 31.2, 600.0
+    fits.PrimaryHDU(img, header=hdr).writeto(tmp_path/'plain.fits')
+    enhance_fits(tmp_path/'plain.fits', tmp_path/'out.fits', model=tiny_model, progress=False)
+    data, nd, inf, names, ph, ih, _ = _planes_of(tmp_path/'out.fits')
+    assert names == ['PRIMARY', 'IMAGE', 'MASK'] and not inf.any() and np.isfinite(data).all()
+    assert (ph['BUNIT'], ph['MAGZERO'], ph['EXPTIME'], ih['BUNIT']) == ('electron', 31.2, 600.0, 'electron')
+    back = read_image(tmp_path/'out.fits')
+    assert back.bunit == 'electron' and not back.mask.any() and back.data.shape == (112, 140)
