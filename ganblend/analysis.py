@@ -23,8 +23,8 @@ from .blends import simulate_blends, simulate_isolated
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
-from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, ground_positions,
-                              ground_psf, model_name, to_enhanced, model_scale, survival_levels,
+from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections,
+                              ground_positions, ground_psf, model_name, to_enhanced, model_scale, survival_levels,
                               MIN_DCHI2S, SYS_FRAC, CONFIRM_LINK, cached_settings, cache_settings)
 
 # %% auto #0
@@ -47,8 +47,9 @@ AXES = {  # truth column: bin edges
     'dz': np.array([0., .1, .25, .5, 1., 2., 6.]),
     'mag_faint': np.array([20., 22., 23., 24., 24.5, 25., 25.5]),
 }
-AXIS_LABELS = {'separation': 'separation (arcsec)', 'flux_ratio': 'flux ratio (bright/faint)', 'size_ratio': 'size ratio',
-               'dz': r'$|\Delta z|$', 'mag_faint': 'magnitude of the fainter galaxy (AB, i)'}
+AXIS_LABELS = {'separation': 'separation (arcsec)', 'flux_ratio': 'flux ratio (bright/faint)',
+               'size_ratio': 'size ratio', 'dz': r'$|\Delta z|$',
+               'mag_faint': 'magnitude of the fainter galaxy (AB, i)'}
 
 # %% ../nbs/08_analysis.ipynb #95998b74
 def detect_stamps(images:np.ndarray, # (N, h, w) stamps
@@ -65,15 +66,19 @@ def score_blends(dets:list, # detections per stamp (Tables with x, y)
                  true_xy:np.ndarray, # (N, k, 2) true positions on the same grid (NaN: no such component)
                  max_dist:float # matching radius (pixels)
                 )->Table:
-    "Per stamp: `n_det`, `n_matched`, `recognized` (all true components matched), `exactly_two`, and which detection matched each component."
+    ("Per stamp: `n_det`, `n_matched`, `recognized` (all true components matched), `exactly_two`, "
+     "and which detection matched each component.")
     n, k = true_xy.shape[:2]
-    n_det = np.array([len(d) for d in dets]); n_match = np.zeros(n, int); which = np.full((n, k), -1)
+    n_det = np.array([len(d) for d in dets])
+    n_match = np.zeros(n, int)
+    which = np.full((n, k), -1)
     for i, d in enumerate(dets):
         ok = np.flatnonzero(np.all(np.isfinite(true_xy[i]), 1))
         if len(d) == 0 or len(ok) == 0: continue
         dxy = np.column_stack([np.asarray(d['x'], float), np.asarray(d['y'], float)])
         for a, b in _det.match(dxy, true_xy[i, ok], max_dist):
-            which[i, ok[a]] = b; n_match[i] += 1
+            which[i, ok[a]] = b
+            n_match[i] += 1
     n_true = np.all(np.isfinite(true_xy), 2).sum(1)
     rec = (n_match == n_true) & (n_true > 0)
     return Table(dict(n_det=n_det, n_matched=n_match, recognized=rec, exactly_two=rec & (n_det == n_true), match=which))
@@ -87,10 +92,13 @@ def gap_closed(rec_enh, rec_ground, rec_space):
 
 def bootstrap_rates(flags:dict, # image type -> (n,) bool array (same blends)
                     n_boot:int=200, seed:int=0)->dict:
-    "Fraction and 16/84% bootstrap interval per image type, plus `gap_closed` (and, with 'space_matched', `gap_closed_matched`) for each type starting with 'enhanced'."
+    ("Fraction and 16/84% bootstrap interval per image type, plus `gap_closed` "
+     "(and, with 'space_matched', `gap_closed_matched`) for each type starting with 'enhanced'.")
     rng = np.random.default_rng(seed)
-    kinds = list(flags); f = np.stack([np.asarray(flags[k], float) for k in kinds])
-    n = f.shape[1]; out = {}
+    kinds = list(flags)
+    f = np.stack([np.asarray(flags[k], float) for k in kinds])
+    n = f.shape[1]
+    out = {}
     if n == 0:
         for k in kinds: out[k] = (np.nan, np.nan, np.nan)
         for k in kinds:
@@ -119,12 +127,16 @@ def binned_rates(per_blend:Table, # one row per blend: the axis column and `rec_
                  kinds:list, # image types
                  n_boot:int=200, seed:int=0)->Table:
     "Recognized fraction (and `gap_closed`) per bin of `axis`, with bootstrap intervals."
-    v = np.asarray(per_blend[axis], float); rows = []
+    v = np.asarray(per_blend[axis], float)
+    rows = []
     for lo, hi in zip(bins[:-1], bins[1:]):
         m = (v >= lo) & (v < hi) if hi < bins[-1] else (v >= lo) & (v <= hi)
         r = bootstrap_rates({k: np.asarray(per_blend[f'rec_{k}'])[m] for k in kinds}, n_boot, seed)
         row = dict(axis=axis, lo=lo, hi=hi, n=int(m.sum()))
-        for k, (e, a, b) in r.items(): row[k] = e; row[f'{k}_lo'] = a; row[f'{k}_hi'] = b
+        for k, (e, a, b) in r.items():
+            row[k] = e
+            row[f'{k}_lo'] = a
+            row[f'{k}_hi'] = b
         rows.append(row)
     return Table(rows=rows)
 
@@ -142,7 +154,8 @@ def fit_at(stamps:np.ndarray, # (N, h, w) ground stamps
     ks = np.array([len(p) for p in positions])
     for k in np.unique(ks[ks > 0]):
         idx = np.flatnonzero(ks == k)
-        t = _phot.fit_fluxes(np.asarray(stamps)[idx], np.stack([np.asarray(positions[i], float) for i in idx]), psf_gmm, noise, profile=profile, refine=refine)
+        t = _phot.fit_fluxes(np.asarray(stamps)[idx], np.stack([np.asarray(positions[i], float) for i in idx]), psf_gmm,
+                             noise, profile=profile, refine=refine)
         f = np.asarray(t['flux'], float).reshape(len(idx), k)
         for i, fi in zip(idx, f): out[i] = fi
     return out
@@ -155,11 +168,13 @@ def flux_stats(flux_fit, flux_true)->dict:
     with np.errstate(divide='ignore', invalid='ignore'): dm = -2.5*np.log10(np.where(ff[ok] > 0, ff[ok]/ft[ok], np.nan))
     w68 = lambda a: float(np.subtract(*np.nanpercentile(a, [84, 16]))/2) if np.isfinite(a).any() else np.nan
     med = lambda a: float(np.nanmedian(a)) if np.isfinite(a).any() else np.nan
-    return dict(n=int(ok.sum()), median=med(rel), width68=w68(rel), median_abs=med(np.abs(rel)), dmag_median=med(dm), dmag_width68=w68(dm))
+    return dict(n=int(ok.sum()), median=med(rel), width68=w68(rel), median_abs=med(np.abs(rel)), dmag_median=med(dm),
+                dmag_width68=w68(dm))
 
-def bootstrap_median_abs(rel:np.ndarray, # (n_blends, k) relative flux errors of each blend's components (NaN: not measured)
+def bootstrap_median_abs(rel:np.ndarray, # (n_blends, k) relative flux errors per blend component (NaN: not measured)
                          n_boot:int=200, seed:int=0)->tuple:
-    "16/84% bootstrap interval of the median |relative error|, resampling whole blends (their components are not independent)."
+    ("16/84% bootstrap interval of the median |relative error|, "
+     "resampling whole blends (their components are not independent).")
     a = np.abs(np.asarray(rel, float)).reshape(len(rel), -1)
     if not np.isfinite(a).any(): return (np.nan, np.nan)
     b = a[np.random.default_rng(seed).integers(0, len(a), (n_boot, len(a)))].reshape(n_boot, -1)
@@ -182,7 +197,8 @@ def _load_multi(model_multi, bands):
     if model_multi is not None or bands == 'single': return model_multi
     try: return _enh.load_enhancer(MULTI_MODEL)
     except Exception as e:
-        if bands == 'multi': raise ConfigError(f"bands='multi' needs the multi-band model {MULTI_MODEL!r}: {e}") from None
+        if bands == 'multi':
+            raise ConfigError(f"bands='multi' needs the multi-band model {MULTI_MODEL!r}: {e}") from None
         warnings.warn(f"no multi-band model {MULTI_MODEL!r} is shipped ({e}); evaluating the single-band model only")
         return None
 
@@ -201,7 +217,8 @@ class Evaluation:
 
 # %% ../nbs/08_analysis.ipynb #780d7057
 def _truth_xy(t, suffix=''):
-    return np.stack([np.column_stack([np.asarray(t[f'x{j}{suffix}'], float), np.asarray(t[f'y{j}{suffix}'], float)]) for j in (1, 2)], 1)
+    return np.stack([np.column_stack([np.asarray(t[f'x{j}{suffix}'], float), np.asarray(t[f'y{j}{suffix}'], float)])
+                     for j in (1, 2)], 1)
 
 def _matched_flux(fluxes, match):
     "Flux of the detection matched to each true component (NaN where none)."
@@ -213,33 +230,41 @@ def _matched_flux(fluxes, match):
 
 # %% ../nbs/08_analysis.ipynb #a7c3e1d1
 SPACE_MATCHED_FILE = _enh.WEIGHTS_DIR/f'{SPACE_BAND}.detection.json'  # the calibrated settings shipped with the package
-SPACE_FILTERS = (None, 1.5, 2.5, 4.0)  # detection filters tried: sep's 3×3 kernel (None), or a Gaussian of this many space-PSF FWHMs
+# detection filters tried: sep's 3×3 kernel (None), or a Gaussian of this many space-PSF FWHMs
+SPACE_FILTERS = (None, 1.5, 2.5, 4.0)
 
 def detect_space(space:np.ndarray, # (N, h, w) noisy space stamps (`SPACE_BAND`)
-                 ground:np.ndarray|None, # (N, h', w') noisy ground stamps of the same scenes (`GROUND_BAND`), for the confirmation
+                 ground:np.ndarray|None, # (N, h', w') noisy ground stamps of the scenes (`GROUND_BAND`), to confirm
                  settings:dict, # `threshold`, `deblend_cont`, `smooth` and, to confirm, `min_dchi2` (`sys_frac`)
                  psf=None, # PSFMixture of the ground stamps (default: the survey's, fitted here)
                  progress:bool=False, desc:str='space')->list:
-    "sep on each space stamp with `settings`; with `min_dchi2`, only the detections the ground pixels need (column `dchi2_ground`)."
+    ("sep on each space stamp with `settings`; with `min_dchi2`, "
+     "only the detections the ground pixels need (column `dchi2_ground`).")
     dets = _space_sep(space, settings, progress, desc)
     if settings.get('min_dchi2') is None: return dets
     levels = _space_levels(dets, space, ground, psf, settings.get('sys_frac', SYS_FRAC))
     out = []
     for d, l in zip(dets, levels):
-        d = d.copy(); d['dchi2_ground'] = l; out.append(d[l >= settings['min_dchi2']])
+        d = d.copy()
+        d['dchi2_ground'] = l
+        out.append(d[l >= settings['min_dchi2']])
     return out
 
 def _space_sep(space, settings, progress=False, desc='space'):
-    ss = get_survey(SPACE_BAND); fw, sm = ss.psf_fwhm/ss.pixel_scale, settings.get('smooth')
-    kw = dict(threshold=float(settings['threshold']), deblend_cont=float(settings['deblend_cont']), **({'sep_filter': 'psf'} if sm else {}))
+    ss = get_survey(SPACE_BAND)
+    fw, sm = ss.psf_fwhm/ss.pixel_scale, settings.get('smooth')
+    kw = dict(threshold=float(settings['threshold']), deblend_cont=float(settings['deblend_cont']),
+              **({'sep_filter': 'psf'} if sm else {}))
     return [_det.detect(np.asarray(x, np.float32), ss.noise_sigma, fw*(sm or 1), **kw)
             for x in tqdm(space, disable=not progress, desc=desc, leave=False)]
 
 def _space_levels(dets, space, ground, psf, sys_frac):
     "Survival levels on the ground pixels of detections made on the space stamps."
-    if ground is None: raise ConfigError("detect_space: confirming on the ground pixels (min_dchi2) needs the ground stamps")
+    if ground is None:
+        raise ConfigError("detect_space: confirming on the ground pixels (min_dchi2) needs the ground stamps")
     sg, ss = get_survey(GROUND_BAND), get_survey(SPACE_BAND)
-    if psf is None: psf = _phot.fit_psf_gmm(ground_psf(core.Image(np.asarray(ground[0], float), sg.pixel_scale), GROUND_BAND))
+    if psf is None:
+        psf = _phot.fit_psf_gmm(ground_psf(core.Image(np.asarray(ground[0], float), sg.pixel_scale), GROUND_BAND))
     pos = ground_positions(dets, np.shape(ground)[-2:], np.shape(space)[-2:], sg.pixel_scale/ss.pixel_scale)
     return survival_levels(ground, pos, psf, sg.noise_sigma, sys_frac)
 
@@ -247,13 +272,17 @@ _CAL = {}
 
 def _space_init(data, threads=True):
     "Hold the validation stamps of `calibrate_space` for `_space_combo` (in each worker process)."
-    _CAL.clear(); _CAL.update(data)
+    _CAL.clear()
+    _CAL.update(data)
     if threads:
-        import torch; torch.set_num_threads(1)
+        import torch
+        torch.set_num_threads(1)
 
 def _space_combo(combo):
-    "Rows (one per survival level) of one (smooth, deblend_cont, threshold) setting on the stamps held by `_space_init`."
-    sm, dc, t = combo; c = _CAL
+    ("Rows (one per survival level) of one (smooth, deblend_cont, threshold) setting "
+     "on the stamps held by `_space_init`.")
+    sm, dc, t = combo
+    c = _CAL
     st = dict(threshold=float(t), deblend_cont=float(dc), smooth=sm)
     d_bl, d_iso = _space_sep(c['S'], st), _space_sep(c['Si'], st)
     l_bl, l_iso = (_space_levels(d, s, g, c['psf'], c['sys_frac']) if c['confirm'] else None
@@ -271,7 +300,7 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
                     n:int=1200, # isolated galaxies and blends simulated (those of `deblend.calibrate_detection`)
                     seed:int=12345, # validation seed (isolated galaxies `seed`, blends `seed`+1, ground noise `seed`)
                     thresholds=(3.0, 5.0), # sep thresholds tried (units of the noise; the confirmation does the rest)
-                    deblend_conts=(0.0003, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.3, 1.0), # sep deblending contrasts tried
+                    deblend_conts=(0.0003, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.3, 1.0), # deblend contrasts tried
                     smooth=SPACE_FILTERS, # detection filters tried (see `SPACE_FILTERS`)
                     confirm:bool=True, # confirm on the ground pixels, trying `min_dchi2s`
                     min_dchi2s=MIN_DCHI2S, # survival levels tried (cheap: one elimination per detection pass)
@@ -281,8 +310,8 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
                     progress:bool=False)->dict:
     "Space-image detection settings recognizing most validation blends at false_split ≤ `target` (cached)."
     taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
-    key = (f"space:{SPACE_BAND}|{GROUND_BAND}|{target}|{n}|{seed}|{tuple(thresholds)}|{tuple(deblend_conts)}|{tuple(smooth)}|{taus}|"
-           f"{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
+    key = (f"space:{SPACE_BAND}|{GROUND_BAND}|{target}|{n}|{seed}|{tuple(thresholds)}|{tuple(deblend_conts)}|"
+           f"{tuple(smooth)}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
     if not grid and (d := cached_settings(key)) is not None: return dict(d)
     kw = dict(space_bands=(SPACE_BAND,), ground_bands=(GROUND_BAND,), progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
@@ -290,8 +319,10 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
     Gi, G = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
     rng = np.random.default_rng([seed, 1])  # the space noise, an independent stream
     Si, S = iso.noisy_space(rng)[:, 0], bl.noisy_space(rng)[:, 0]
-    ss = get_survey(SPACE_BAND); xy, r = _truth_xy(bl.truth, '_space'), 0.3/ss.pixel_scale
-    psf = _phot.fit_psf_gmm(ground_psf(core.Image(G[0], get_survey(GROUND_BAND).pixel_scale), GROUND_BAND)) if confirm else None
+    ss = get_survey(SPACE_BAND)
+    xy, r = _truth_xy(bl.truth, '_space'), 0.3/ss.pixel_scale
+    psf = (_phot.fit_psf_gmm(ground_psf(core.Image(G[0], get_survey(GROUND_BAND).pixel_scale), GROUND_BAND))
+           if confirm else None)
     combos = [(sm, dc, t) for sm in smooth for dc in deblend_conts for t in thresholds]
     data = dict(S=S, Si=Si, G=G, Gi=Gi, psf=psf, xy=xy, r=r, taus=taus, confirm=confirm, sys_frac=sys_frac)
     if n_workers > 0:  # the stamps reach the workers once, by fork where the platform has it
@@ -299,7 +330,8 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
         from concurrent.futures import ProcessPoolExecutor
         ctx = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else 'spawn')
         with ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_space_init, initargs=(data,)) as ex:
-            res = list(tqdm(ex.map(_space_combo, combos), total=len(combos), disable=not progress, desc='calibrate space', leave=False))
+            res = list(tqdm(ex.map(_space_combo, combos), total=len(combos), disable=not progress,
+                            desc='calibrate space', leave=False))
     else:
         _space_init(data, threads=False)
         res = [_space_combo(cb) for cb in tqdm(combos, disable=not progress, desc='calibrate space', leave=False)]
@@ -307,10 +339,13 @@ def calibrate_space(target:float=0.02, # largest acceptable false-split rate on 
     ok = [row for row in rows if row['false_split'] <= target]
     if not ok: raise InputError(f"space detection: no setting keeps false_split <= {target}; try higher thresholds")
     # most blends recognized; on a tie the most conservative setting
-    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_dchi2']), -row['deblend_cont']))
-    d = dict(threshold=best['threshold'], deblend_cont=best['deblend_cont'], smooth=None if np.isnan(best['smooth']) else best['smooth'])
+    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_dchi2']),
+                                    -row['deblend_cont']))
+    d = dict(threshold=best['threshold'], deblend_cont=best['deblend_cont'],
+             smooth=None if np.isnan(best['smooth']) else best['smooth'])
     if confirm: d.update(min_dchi2=best['min_dchi2'], sys_frac=float(sys_frac))
-    d.update(false_split=best['false_split'], recognized=best['recognized'], target=float(target), n=int(n), seed=int(seed))
+    d.update(false_split=best['false_split'], recognized=best['recognized'], target=float(target), n=int(n),
+             seed=int(seed))
     cache_settings(key, d)
     return (dict(d), Table(rows=rows)) if grid else dict(d)
 
@@ -337,7 +372,7 @@ def evaluate(n_blends:int=500, # blends simulated
              model=None, # single-band enhancer (default: shipped 'hsc-i')
              model_multi=None, # multi-band enhancer (default: shipped `MULTI_MODEL`, when it exists)
              method:str='sep', # detection method for every image type
-             space_matched:bool=True, # also the space reference held to the enhanced images' false-split rate (`space_detection_settings`; sep only)
+             space_matched:bool=True, # also space at enhanced false-split rate (`space_detection_settings`; sep only)
              max_dist:float=0.3, # matching radius (arcsec)
              profile:str='exp', # galaxy profile of the photometry
              refine:bool=True, # photometry refines positions and shapes
@@ -346,7 +381,8 @@ def evaluate(n_blends:int=500, # blends simulated
              n_workers:int=0, # simulation processes (0: serial)
              progress:bool=True
             )->Evaluation:
-    "Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors at space, ground and enhanced resolution on the same blends."
+    ("Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors "
+     "at space, ground and enhanced resolution on the same blends.")
     if bands not in ('single', 'multi', 'both'): raise ConfigError(f"bands={bands!r}; use 'single', 'multi' or 'both'")
     n_isolated = n_blends if n_isolated is None else n_isolated
     model = _enh.load_enhancer(GROUND_BAND) if model is None and bands != 'multi' else model
@@ -366,22 +402,27 @@ def evaluate(n_blends:int=500, # blends simulated
     sep = np.asarray(bs.truth['separation'])
     ex_idx = np.r_[np.flatnonzero((sep > 0.4) & (sep < 1.2)), np.flatnonzero(~((sep > 0.4) & (sep < 1.2)))][:n_examples]
     space_matched = space_matched and method == 'sep'
-    kinds = ['space'] + (['space_matched'] if space_matched else []) + ['ground'] + (['enhanced'] if model is not None else []) + (['enhanced_multi'] if model_multi is not None else [])
+    kinds = (['space'] + (['space_matched'] if space_matched else []) + ['ground']
+             + (['enhanced'] if model is not None else []) + (['enhanced_multi'] if model_multi is not None else []))
 
     # detection on every image type, for blends and isolated galaxies
     dets, dets_iso, enh_img = {}, {}, {}
     fw_s, fw_g = ss.psf_fwhm/ss.pixel_scale, sg.psf_fwhm/sg.pixel_scale
-    psf_g = _phot.fit_psf_gmm(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))  # the confirmation's and the photometry's
+    # the confirmation's and the photometry's
+    psf_g = _phot.fit_psf_gmm(ground_psf(core.Image(G[0, gi], sg.pixel_scale), GROUND_BAND))
     thresholds = {'space_matched': space_detection_settings(progress)} if space_matched else {}
     for name, imgs, store in (('blends', (S, G), dets), ('isolated', (Si, Gi), dets_iso)):
-        store['space'] = detect_stamps(imgs[0][:, si], ss.noise_sigma, fw_s, method, progress=progress, desc=f'space {name}')
+        store['space'] = detect_stamps(imgs[0][:, si], ss.noise_sigma, fw_s, method, progress=progress,
+                                       desc=f'space {name}')
         if space_matched:
-            store['space_matched'] = detect_space(imgs[0][:, si], imgs[1][:, gi], thresholds['space_matched'], psf_g, progress=progress,
-                                                  desc=f'space (matched) {name}')
-        store['ground'] = detect_stamps(imgs[1][:, gi], sg.noise_sigma, fw_g, method, progress=progress, desc=f'ground {name}')
+            store['space_matched'] = detect_space(imgs[0][:, si], imgs[1][:, gi], thresholds['space_matched'], psf_g,
+                                                  progress=progress, desc=f'space (matched) {name}')
+        store['ground'] = detect_stamps(imgs[1][:, gi], sg.noise_sigma, fw_g, method, progress=progress,
+                                        desc=f'ground {name}')
     for kind, m, multi in (('enhanced', model, False), ('enhanced_multi', model_multi, True)):
         if m is None: continue
-        thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress, confirm=True)
+        thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None,
+                                              progress=progress, confirm=True)
         st, conf = split_settings(thresholds[kind])
         for name, imgs, store in (('blends', G, dets), ('isolated', Gi, dets_iso)):
             x = imgs if multi else imgs[:, gi]
@@ -390,8 +431,10 @@ def evaluate(n_blends:int=500, # blends simulated
             if name == 'blends': enh_img[kind] = e[ex_idx]
             store[kind] = [detect_enhanced(ei, noise, m, method=method, survey=GROUND_BAND, **st)
                            for ei in tqdm(e, disable=not progress, desc=f'{kind} {name}', leave=False)]
-            if conf is not None:  # companions the ground pixels (i band) do not need are dropped, as `deblend.deblend` does
-                store[kind] = confirm_detections(store[kind], imgs[:, gi], e.shape[-2:], m, psf_g, sg.noise_sigma, **conf)
+            # companions the ground pixels (i band) do not need are dropped, as `deblend.deblend` does
+            if conf is not None:
+                store[kind] = confirm_detections(store[kind], imgs[:, gi], e.shape[-2:], m, psf_g, sg.noise_sigma,
+                                                 **conf)
             if name == 'blends': enh_shape = e.shape[-1]
 
     # scoring on each grid
@@ -400,7 +443,9 @@ def evaluate(n_blends:int=500, # blends simulated
     per = Table({c: t[c] for c in ('separation', 'flux_ratio', 'size_ratio', 'dz', 'mag1', 'mag2') if c in t.colnames})
     per['mag_faint'] = np.fmax(np.asarray(t['mag1'], float), np.asarray(t['mag2'], float))
     for c in ('flux_ratio', 'size_ratio'):  # larger over smaller, whichever component is first
-        if c in per.colnames: v = np.asarray(per[c], float); per[c] = np.where(v < 1, 1/v, v)
+        if c in per.colnames:
+            v = np.asarray(per[c], float)
+            per[c] = np.where(v < 1, 1/v, v)
     scores = {}
     for k in kinds:
         if k.startswith('space'): xy, pix = xy_s, ss.pixel_scale
@@ -419,30 +464,40 @@ def evaluate(n_blends:int=500, # blends simulated
     ex = dict(index=ex_idx, ground=G[ex_idx, gi], space=S[ex_idx, si], xy_g=xy_g[ex_idx], xy_s=xy_s[ex_idx],
               dets={k: [dets[k][i] for i in ex_idx] for k in kinds}, enhanced=enh_img)
     meta = dict(n_blends=n_blends, n_isolated=n_isolated, seed=seed, bands=bands, method=method, max_dist=max_dist,
-                models={k: model_name(m) for k, m in (('enhanced', model), ('enhanced_multi', model_multi)) if m is not None},
+                models={k: model_name(m) for k, m in (('enhanced', model), ('enhanced_multi', model_multi))
+                        if m is not None},
                 detection=thresholds, ground_bands=g_bands, ganblend=ganblend.__version__)
     return Evaluation(per, isot, curves, flux, summary, kinds, ex, meta)
 
 # %% ../nbs/08_analysis.ipynb #5a464ac2
-def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, profile, refine, progress, n_boot=200, seed=3):
-    noise = sg.noise_sigma; n_g = G.shape[-1]
-    ftrue = np.column_stack([np.asarray(t[f'flux1_{GROUND_BAND}'], float), np.asarray(t[f'flux2_{GROUND_BAND}'], float)])
+def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, profile, refine, progress, n_boot=200,
+                 seed=3):
+    noise = sg.noise_sigma
+    n_g = G.shape[-1]
+    ftrue = np.column_stack([np.asarray(t[f'flux1_{GROUND_BAND}'], float),
+                             np.asarray(t[f'flux2_{GROUND_BAND}'], float)])
     bright = np.argmax(ftrue, 1)
     res = {}
     res['true positions'] = np.stack(fit_at(G, list(_truth_xy(t)), psf, noise, profile, refine))
     if model is not None:
         pos = ground_positions(dets['enhanced'], n_g, enh_shape, model_scale(model))
-        res['enhanced positions'] = _matched_flux(fit_at(G, pos, psf, noise, profile, refine), np.asarray(scores['enhanced']['match']))
-    gpos = [np.column_stack([np.asarray(d['x'], float), np.asarray(d['y'], float)]) if len(d) else np.zeros((0, 2)) for d in dets['ground']]
+        res['enhanced positions'] = _matched_flux(fit_at(G, pos, psf, noise, profile, refine),
+                                                  np.asarray(scores['enhanced']['match']))
+    gpos = [np.column_stack([np.asarray(d['x'], float), np.asarray(d['y'], float)]) if len(d) else np.zeros((0, 2))
+            for d in dets['ground']]
     gm = np.asarray(scores['ground']['match'])
     res['ground detections'] = _matched_flux(fit_at(G, gpos, psf, noise, profile, refine), gm)
     # single-object fit: one source at the brightest ground detection (stamp centre when nothing was found)
     one = []
     for d in dets['ground']:
-        if len(d): j = int(np.argmax(np.asarray(d['flux'], float))) if 'flux' in d.colnames else 0; one.append(np.array([[d['x'][j], d['y'][j]]], float))
-        else: one.append(np.array([[(n_g - 1)/2, (n_g - 1)/2]]))
+        if len(d):
+            j = int(np.argmax(np.asarray(d['flux'], float))) if 'flux' in d.colnames else 0
+            one.append(np.array([[d['x'][j], d['y'][j]]], float))
+        else:
+            one.append(np.array([[(n_g - 1)/2, (n_g - 1)/2]]))
     f1 = np.array([f[0] for f in fit_at(G, one, psf, noise, profile, refine)])
-    so = np.full(ftrue.shape, np.nan); so[np.arange(len(so)), bright] = f1
+    so = np.full(ftrue.shape, np.nan)
+    so[np.arange(len(so)), bright] = f1
     res['single-object fit'] = so
     kmax = max([len(p) for p in gpos] + [1])
     padded = np.stack([np.r_[p, np.full((kmax - len(p), 2), np.nan)] for p in gpos])
@@ -455,7 +510,8 @@ def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, 
         st_t = flux_stats(f[target].ravel(), ftrue[target].ravel())
         lo, hi = bootstrap_median_abs((f[target] - ftrue[target])/ftrue[target], n_boot, seed)
         rows.append(dict(method=name, completeness=float(np.isfinite(f).mean()), **st,
-                         median_abs_target=st_t['median_abs'], median_abs_target_lo=lo, median_abs_target_hi=hi, n_target=st_t['n']))
+                         median_abs_target=st_t['median_abs'], median_abs_target_lo=lo, median_abs_target_hi=hi,
+                         n_target=st_t['n']))
     out = Table(rows=rows)
     out.meta['target'] = 'separation >= 0.5 arcsec and flux_ratio <= 4'
     out.meta['relative_errors'] = {k: ((v - ftrue)/ftrue).tolist() for k, v in res.items()}
@@ -473,30 +529,40 @@ def _summary(per, isot, kinds, n_boot, seed, thresholds):
                          gap_closed_matched=gm[0], gap_closed_matched_lo=gm[1], gap_closed_matched_hi=gm[2],
                          false_split=fs[k][0], false_split_lo=fs[k][1], false_split_hi=fs[k][2],
                          threshold=thresholds.get(k, {}).get('threshold', np.nan),
-                         deblend_cont=thresholds.get(k, {}).get('deblend_cont', np.nan), reference=REFERENCE.get(k, np.nan), floor=FLOORS.get(k, np.nan)))
+                         deblend_cont=thresholds.get(k, {}).get('deblend_cont', np.nan),
+                         reference=REFERENCE.get(k, np.nan), floor=FLOORS.get(k, np.nan)))
     return Table(rows=rows)
 
 # %% ../nbs/08_analysis.ipynb #7e0c78be
 _COLORS = {'space': 'C0', 'space_matched': 'C9', 'ground': 'C3', 'enhanced': 'C2', 'enhanced_multi': 'C4'}
 
 def plot_recognized(ev:Evaluation, gap:bool=False, axes:list|None=None, dpi:int=72):
-    "Recognized fraction (or `gap_closed` with `gap=True`, dashed: `gap_closed_matched`) vs each axis, with bootstrap error bars."
+    ("Recognized fraction (or `gap_closed` with `gap=True`, dashed: `gap_closed_matched`) vs each axis, "
+     "with bootstrap error bars.")
     axes = [a for a in (axes or AXES) if a in set(ev.curves['axis'])]
     fig, axs = plt.subplots(1, len(axes), figsize=(3.2*len(axes), 3.0), dpi=dpi, sharey=True, squeeze=False)
     for ax, a in zip(axs[0], axes):
-        c = ev.curves[ev.curves['axis'] == a]; x = (np.asarray(c['lo']) + np.asarray(c['hi']))/2
-        lines = [(f'gap_closed_{k}', k, '-', k) for k in ev.kinds] + [(f'gap_closed_matched_{k}', k, '--', f'{k} (space matched)')
-                 for k in ev.kinds] if gap else [(k, k, '--' if k == 'space_matched' else '-', k) for k in ev.kinds]
+        c = ev.curves[ev.curves['axis'] == a]
+        x = (np.asarray(c['lo']) + np.asarray(c['hi']))/2
+        lines = ([(f'gap_closed_{k}', k, '-', k) for k in ev.kinds]
+                 + [(f'gap_closed_matched_{k}', k, '--', f'{k} (space matched)') for k in ev.kinds] if gap
+                 else [(k, k, '--' if k == 'space_matched' else '-', k) for k in ev.kinds])
         for col, k, ls, label in lines:
             if col not in c.colnames: continue
-            y = np.asarray(c[col], float); lo, hi = np.asarray(c[f'{col}_lo'], float), np.asarray(c[f'{col}_hi'], float)
+            y = np.asarray(c[col], float)
+            lo, hi = np.asarray(c[f'{col}_lo'], float), np.asarray(c[f'{col}_hi'], float)
             ax.errorbar(x, y, yerr=[np.clip(y - lo, 0, None), np.clip(hi - y, 0, None)], marker='o', ms=3, capsize=2,
                         color=_COLORS.get(k), ls=ls, label=label)
         if a in ('flux_ratio', 'size_ratio'):
-            ax.set_xscale('log'); ax.set_xticks([1, 2, 5, 10, 20] if a == 'flux_ratio' else [1, 1.5, 2, 3, 5, 10])
-            ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter()); ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        ax.set_xlabel(AXIS_LABELS.get(a, a)); ax.grid(alpha=.3)
-        if gap: ax.axhline(0, color='k', lw=.5); ax.axhline(1, color='k', lw=.5, ls=':')
+            ax.set_xscale('log')
+            ax.set_xticks([1, 2, 5, 10, 20] if a == 'flux_ratio' else [1, 1.5, 2, 3, 5, 10])
+            ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_xlabel(AXIS_LABELS.get(a, a))
+        ax.grid(alpha=.3)
+        if gap:
+            ax.axhline(0, color='k', lw=.5)
+            ax.axhline(1, color='k', lw=.5, ls=':')
     axs[0, 0].set_ylabel('gap closed' if gap else 'recognized fraction')
     if not gap: axs[0, 0].set_ylim(-0.02, 1.02)
     axs[0, 0].legend(fontsize=8)
@@ -504,46 +570,64 @@ def plot_recognized(ev:Evaluation, gap:bool=False, axes:list|None=None, dpi:int=
     return fig
 
 def plot_operating_points(ev:Evaluation, dpi:int=72):
-    "Recognized fraction of the blends against the false-split rate of the isolated galaxies, per image type (16-84% bootstrap bars)."
+    ("Recognized fraction of the blends against the false-split rate of the isolated galaxies, "
+     "per image type (16-84% bootstrap bars).")
     fig, ax = plt.subplots(figsize=(4.6, 3.4), dpi=dpi)
     for r in ev.summary:
-        k = r['image']; x, y = r['false_split'], r['recognized']
+        k = r['image']
+        x, y = r['false_split'], r['recognized']
         ax.errorbar([x], [y], xerr=[[max(x - r['false_split_lo'], 0)], [max(r['false_split_hi'] - x, 0)]],
-                    yerr=[[max(y - r['recognized_lo'], 0)], [max(r['recognized_hi'] - y, 0)]], marker='s' if k.startswith('space') else 'o',
-                    mfc='none' if k == 'space_matched' else None, color=_COLORS.get(k), capsize=2, ls='none', label=k)
+                    yerr=[[max(y - r['recognized_lo'], 0)], [max(r['recognized_hi'] - y, 0)]],
+                    marker='s' if k.startswith('space') else 'o', mfc='none' if k == 'space_matched' else None,
+                    color=_COLORS.get(k), capsize=2, ls='none', label=k)
     ax.axvline(TARGETS['false_split'], color='k', lw=.5, ls=':')
     ax.text(TARGETS['false_split'], 0.02, ' false-split target', fontsize=7, rotation=90, va='bottom')
-    ax.set_xlabel('false_split (isolated galaxies split in two or more)'); ax.set_ylabel('recognized fraction (blends)')
-    ax.set_xlim(0, max(0.12, float(np.nanmax(ev.summary['false_split_hi']))*1.1)); ax.set_ylim(0, 1); ax.grid(alpha=.3)
+    ax.set_xlabel('false_split (isolated galaxies split in two or more)')
+    ax.set_ylabel('recognized fraction (blends)')
+    ax.set_xlim(0, max(0.12, float(np.nanmax(ev.summary['false_split_hi']))*1.1))
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=.3)
     ax.legend(fontsize=7, loc='upper left')
     fig.tight_layout()
     return fig
 
 def plot_flux_errors(ev:Evaluation, dpi:int=72):
-    "Histograms of the relative flux error of blended components for each photometry method, and the median |error| on the target subset with bootstrap intervals."
+    ("Histograms of the relative flux error of blended components for each photometry method, "
+     "and the median |error| on the target subset with bootstrap intervals.")
     rel = ev.flux.meta['relative_errors']
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 3.4), dpi=dpi, gridspec_kw=dict(width_ratios=[3, 2]))
     bins = np.linspace(-1, 1, 61)
     for name, r in rel.items():
-        r = np.asarray(r, float).ravel(); r = r[np.isfinite(r)]
+        r = np.asarray(r, float).ravel()
+        r = r[np.isfinite(r)]
         ax.hist(np.clip(r, -1, 1), bins, histtype='step', label=f'{name} (n={len(r)})', density=True)
-    ax.set_xlabel(r'$(F_\mathrm{fit}-F_\mathrm{true})/F_\mathrm{true}$'); ax.set_ylabel('density'); ax.legend(fontsize=7)
-    fl = ev.flux; y = np.arange(len(fl)); m = np.asarray(fl['median_abs_target'], float)
-    err = np.abs(np.array([m - np.asarray(fl['median_abs_target_lo'], float), np.asarray(fl['median_abs_target_hi'], float) - m])) \
-          if 'median_abs_target_lo' in fl.colnames else None
+    ax.set_xlabel(r'$(F_\mathrm{fit}-F_\mathrm{true})/F_\mathrm{true}$')
+    ax.set_ylabel('density')
+    ax.legend(fontsize=7)
+    fl = ev.flux
+    y = np.arange(len(fl))
+    m = np.asarray(fl['median_abs_target'], float)
+    err = (np.abs(np.array([m - np.asarray(fl['median_abs_target_lo'], float),
+                            np.asarray(fl['median_abs_target_hi'], float) - m]))
+           if 'median_abs_target_lo' in fl.colnames else None)
     ax2.errorbar(m, y, xerr=err, fmt='o', color='k', capsize=2)
     ax2.axvline(TARGETS['flux_abs_median'], ls='--', c='C3', label=f"target {TARGETS['flux_abs_median']:.0%}")
-    ax2.set_yticks(y, list(fl['method']), fontsize=7); ax2.invert_yaxis(); ax2.set_xscale('log')
+    ax2.set_yticks(y, list(fl['method']), fontsize=7)
+    ax2.invert_yaxis()
+    ax2.set_xscale('log')
     ax2.set_xticks([0.03, 0.05, 0.1, 0.2, 0.5, 1], ['0.03', '0.05', '0.1', '0.2', '0.5', '1'])
     ax2.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax2.set_xlim(0.03, 1.2)
-    ax2.set_xlabel('median |Δflux|/flux, sep ≥ 0.5", flux ratio ≤ 4'); ax2.legend(fontsize=7); ax2.grid(alpha=.3, which='both', axis='x')
+    ax2.set_xlabel('median |Δflux|/flux, sep ≥ 0.5", flux ratio ≤ 4')
+    ax2.legend(fontsize=7)
+    ax2.grid(alpha=.3, which='both', axis='x')
     fig.tight_layout()
     return fig
 
 def plot_examples(ev:Evaluation, n:int=4, dpi:int=72):
     "Ground / enhanced / true space stamps of a few blends, true positions (+) and detections (o) marked."
-    ex = ev.images; n = min(n, len(ex['ground']))
+    ex = ev.images
+    n = min(n, len(ex['ground']))
     cols = ['ground'] + [k for k in ev.kinds if k.startswith('enhanced')] + ['space']
     fig, axs = plt.subplots(n, len(cols), figsize=(2.2*len(cols), 2.2*n), dpi=dpi, squeeze=False)
     for i in range(n):
@@ -553,11 +637,14 @@ def plot_examples(ev:Evaluation, n:int=4, dpi:int=72):
             ax.imshow(np.arcsinh(img/np.percentile(np.abs(img), 90)), origin='lower', cmap='gray_r')
             if c == 'ground': xy = ex['xy_g'][i]
             elif c == 'space': xy = ex['xy_s'][i]
-            else: xy = to_enhanced(ex['xy_g'][i], ex['ground'].shape[-1], img.shape[-1], img.shape[-1]/ex['ground'].shape[-1])
+            else:
+                xy = to_enhanced(ex['xy_g'][i], ex['ground'].shape[-1], img.shape[-1],
+                                 img.shape[-1]/ex['ground'].shape[-1])
             ax.plot(xy[:, 0], xy[:, 1], '+', color='C1', ms=9, mew=1.5)
             d = ex['dets'][c][i]
             ax.plot(np.asarray(d['x'], float), np.asarray(d['y'], float), 'o', mfc='none', color='C0', ms=10)
-            ax.set_xticks([]); ax.set_yticks([])
+            ax.set_xticks([])
+            ax.set_yticks([])
             if i == 0: ax.set_title(c, fontsize=9)
         r = ev.per_blend[int(ex['index'][i])]
         axs[i, 0].set_ylabel(f"{r['separation']:.2f}\", ratio {r['flux_ratio']:.1f}", fontsize=8)
@@ -570,7 +657,8 @@ def summary_table(ev:Evaluation)->Table:
     s = ev.summary.copy()
     for c in s.colnames:
         if s[c].dtype.kind == 'f' and c != 'deblend_cont': s[c] = np.round(s[c], 3)
-    return s['image', 'recognized', 'recognized_lo', 'recognized_hi', 'exactly_two', 'gap_closed', 'gap_closed_matched', 'false_split', 'threshold', 'deblend_cont', 'reference', 'floor']
+    return s['image', 'recognized', 'recognized_lo', 'recognized_hi', 'exactly_two', 'gap_closed', 'gap_closed_matched',
+             'false_split', 'threshold', 'deblend_cont', 'reference', 'floor']
 
 EVAL_TABLES = ('summary', 'per_blend', 'isolated', 'curves', 'flux')
 EVAL_FIGURES = ('recognized', 'gap_closed', 'operating_points', 'flux_errors', 'examples')
@@ -585,7 +673,8 @@ def write_evaluation(ev:Evaluation, # result of `evaluate`
                      overwrite:bool=False)->list:
     "Write the ECSV tables and PNG figures of `ev` to `out` (each file atomically); returns the paths."
     _check_outputs(out, overwrite)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name in EVAL_TABLES:
         t = getattr(ev, name).copy()
@@ -598,7 +687,8 @@ def write_evaluation(ev:Evaluation, # result of `evaluate`
                      ('flux_errors', lambda: plot_flux_errors(ev)), ('examples', lambda: plot_examples(ev))):
         fig = fn()
         with core.atomic_output(out/f'{name}.png', overwrite) as tmp: fig.savefig(tmp, format='png')
-        plt.close(fig); paths.append(out/f'{name}.png')
+        plt.close(fig)
+        paths.append(out/f'{name}.png')
     return paths
 
 # %% ../nbs/08_analysis.ipynb #2452b374
@@ -610,18 +700,20 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
                  method:str='sep', # detection method
                  n_boot:int=200, # bootstrap resamples
                  n_workers:int=0, # simulation processes
-                 model:str=None, # single-band enhancer: weights path (without suffix) or shipped name (default: 'hsc-i')
+                 model:str=None, # single-band enhancer: weights path (no suffix) or shipped name (default: 'hsc-i')
                  model_multi:str=None, # multi-band enhancer: weights path or shipped name (default: the shipped one)
                  overwrite:bool=False, # replace existing outputs in OUT
                  quiet:bool=False # no progress bars
                 ):
-    "Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors on simulated blends; writes ECSV tables and PNG figures."
+    ("Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors on simulated blends; "
+     "writes ECSV tables and PNG figures.")
     if n < 1: raise InputError(f"--n {n}: need at least one blend")
     _check_outputs(out, overwrite)
     load = lambda m: None if m is None else _enh.load_enhancer(m)
-    ev = evaluate(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers, progress=not quiet,
-                  model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
+    ev = evaluate(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers,
+                  progress=not quiet, model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
     paths = write_evaluation(ev, out, overwrite)
     summary_table(ev).pprint(max_width=200)
-    ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68', 'median_abs_target', 'median_abs_target_lo', 'median_abs_target_hi'].pprint(max_width=200)
+    ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68',
+            'median_abs_target', 'median_abs_target_lo', 'median_abs_target_hi'].pprint(max_width=200)
     print(f"wrote {len(paths)} files to {Path(out).resolve()}: " + ', '.join(p.name for p in paths))

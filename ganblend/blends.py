@@ -21,16 +21,19 @@ __all__ = ['TRAIN_BLEND_SEED', 'draw_blends', 'BlendSet', 'simulate_blends', 'si
 def _flux_ref(mag): return 10**(-0.4*np.asarray(mag, float))
 
 def _draw_pairs(n, seed, max_flux_ratio, mag_range, population=None):
-    "Two tables (bright, faint) of `n` galaxies each from the population, keeping pairs with F775W flux ratio ≤ `max_flux_ratio`."
+    ("Two tables (bright, faint) of `n` galaxies each from the population, "
+     "keeping pairs with F775W flux ratio ≤ `max_flux_ratio`.")
     got, batch = [], 0
     while not got or sum(len(g[0]) for g in got) < n:
         m = int(1.3*(n - sum(len(g[0]) for g in got))) + 8
         pop = (population or draw_population)(2*m, seed=[seed, 1, batch], mag_range=mag_range)
         a, b = pop[:m], pop[m:]
         bright = np.asarray(a['mag']) <= np.asarray(b['mag'])
-        g1, g2 = vstack([a[bright], b[~bright]], metadata_conflicts='silent'), vstack([b[bright], a[~bright]], metadata_conflicts='silent')
+        g1, g2 = (vstack([a[bright], b[~bright]], metadata_conflicts='silent'),
+                  vstack([b[bright], a[~bright]], metadata_conflicts='silent'))
         keep = _flux_ref(g1['mag'])/_flux_ref(g2['mag']) <= max_flux_ratio
-        got.append((g1[keep], g2[keep])); batch += 1
+        got.append((g1[keep], g2[keep]))
+        batch += 1
         if batch > 200: raise InputError(f"max_flux_ratio: too few pairs have a flux ratio ≤ {max_flux_ratio}")
     stack = lambda ts: vstack(ts, metadata_conflicts='silent')[:n]
     return stack([g[0] for g in got]), stack([g[1] for g in got])
@@ -55,7 +58,8 @@ def _truth(gals, n, n_sources, space_bands, ground_bands, space_size, ground_siz
         idx = np.asarray(gals['blend'])[sel]
         def col(v, fill):
             out = np.full(n, fill, dtype=np.asarray(v).dtype if fill is not None else float)
-            out[idx] = np.asarray(v)[sel]; return out
+            out[idx] = np.asarray(v)[sel]
+            return out
         for ax in 'xy':
             d = col(gals[f'd{ax}'], np.nan)
             t[f'{ax}{c}'] = (ground_size - 1)/2 + d/g_ps
@@ -88,9 +92,10 @@ def draw_blends(n:int, # number of blends
                 space_size:int=64, # space stamp side (pixels)
                 ground_size:int=23, # ground stamp side (pixels)
                 max_offset:float=0.084, # arcsec: random shift of the blend's midpoint from the stamp centre, per axis
-                population=None, # galaxy population: a function like `draw_population(n, seed, mag_range)` (default: `draw_population`)
+                population=None, # galaxy population, a function `f(n, seed, mag_range)` (default `draw_population`)
                )->tuple:
-    "The blends' truth table (one row per blend) and galaxies table (two rows per blend, offsets `dx`, `dy` in arcsec), without images."
+    ("The blends' truth table (one row per blend) and galaxies table "
+     "(two rows per blend, offsets `dx`, `dy` in arcsec), without images.")
     lo, hi = _check(sep_range, max_flux_ratio)
     g1, g2 = _draw_pairs(n, seed, max_flux_ratio, mag_range, population)
     rng = np.random.default_rng([seed, 0])
@@ -103,7 +108,8 @@ def draw_blends(n:int, # number of blends
     for c, g in ((1, g1), (2, g2)): g['blend'], g['component'] = np.arange(n), np.full(n, c)
     gals = vstack([g1, g2], metadata_conflicts='silent')
     truth = _truth(gals, n, 2, space_bands, ground_bands, space_size, ground_size)
-    truth['pa'] = np.degrees(pa); truth['pa'].unit = 'deg'
+    truth['pa'] = np.degrees(pa)
+    truth['pa'].unit = 'deg'
     truth.meta.update(seed=seed, sep_range=[lo, hi], max_flux_ratio=max_flux_ratio)
     return truth, gals
 
@@ -126,8 +132,8 @@ class BlendSet:
         "A BlendSet of the blends `idx` (slice, index array or boolean mask)."
         idx = np.arange(len(self))[idx]
         gals = None if self.galaxies is None else self.galaxies[np.isin(self.galaxies['blend'], idx)]
-        return BlendSet(self.space[idx], self.ground[idx], self.space_parts[idx], self.ground_parts[idx], self.truth[idx],
-                        list(self.space_bands), list(self.ground_bands), self.seed, gals)
+        return BlendSet(self.space[idx], self.ground[idx], self.space_parts[idx], self.ground_parts[idx],
+                        self.truth[idx], list(self.space_bands), list(self.ground_bands), self.seed, gals)
     def noisy_space(self, rng:np.random.Generator)->np.ndarray:
         "Blend images on the space grid plus one realisation of the space survey's noise."
         return add_noise(self.space, list(self.space_bands), rng)
@@ -160,11 +166,12 @@ def simulate_blends(n:int, # number of blends
                     space_size:int=64, # space stamp side (pixels)
                     ground_size:int=23, # ground stamp side (pixels)
                     max_offset:float=0.084, # arcsec: random shift of the midpoint from the stamp centre, per axis
-                    population=None, # galaxy population: a function like `draw_population(n, seed, mag_range)` (default: `draw_population`)
+                    population=None, # galaxy population, a function `f(n, seed, mag_range)` (default `draw_population`)
                    )->BlendSet:
     "Simulate `n` two-galaxy blends: noiseless blend and component images on both grids, with the truth table."
     sb, gb = _bands(space_bands, ground_bands)
-    truth, gals = draw_blends(n, seed, sb, gb, sep_range, max_flux_ratio, mag_range, space_size, ground_size, max_offset, population)
+    truth, gals = draw_blends(n, seed, sb, gb, sep_range, max_flux_ratio, mag_range, space_size, ground_size,
+                              max_offset, population)
     return _render(truth, gals, 2, sb, gb, space_size, ground_size, n_workers, progress, seed)
 
 def simulate_isolated(n:int, # number of galaxies
@@ -187,11 +194,12 @@ def simulate_isolated(n:int, # number of galaxies
     return _render(truth, gals, 1, sb, gb, space_size, ground_size, n_workers, progress, seed)
 
 # %% ../nbs/05_blends.ipynb #2719331b
-TRAIN_BLEND_SEED = 1_000_003  # added to the master seed for the blends of a training set (evaluation sets use small seeds)
+# added to the master seed for the blends of a training set (evaluation sets use small seeds)
+TRAIN_BLEND_SEED = 1_000_003
 
 def training_pairs(n:int, # stamps
-                   blend_frac:float=0.5, # fraction of the stamps that are two-galaxy blends (0: `simulate_pairs` exactly)
-                   seed:int=0, # master seed (singles: `simulate_pairs(seed)`; blends: `simulate_blends(seed + TRAIN_BLEND_SEED)`)
+                   blend_frac:float=0.5, # fraction of the stamps that are two-galaxy blends (0: `simulate_pairs`)
+                   seed:int=0, # master seed (singles: `simulate_pairs(seed)`; blends: `seed + TRAIN_BLEND_SEED`)
                    space_bands=('hst-f775w',), # space survey-band keys (e.g. `HST_BANDS`)
                    ground_bands=('hsc-i',), # ground survey-band keys (e.g. `HSC_BANDS`)
                    sep_range=(0., 1.5), # separation range of the blends (arcsec)
@@ -201,11 +209,13 @@ def training_pairs(n:int, # stamps
                    mag_range=(20., 25.5), # F775W magnitude range of every galaxy
                    space_size:int=64, ground_size:int=23, # stamp sides (pixels)
                   )->PairSet:
-    "Paired noiseless space/ground training stamps, a fraction `blend_frac` of them two-galaxy blends, in a seeded random order."
+    ("Paired noiseless space/ground training stamps, a fraction `blend_frac` of them two-galaxy blends, "
+     "in a seeded random order.")
     if not 0 <= blend_frac <= 1: raise InputError(f"blend_frac: {blend_frac} must be between 0 and 1")
-    nb = int(round(n*blend_frac)); ns = n - nb
-    kw = dict(space_bands=space_bands, ground_bands=ground_bands, n_workers=n_workers, progress=progress, mag_range=mag_range,
-              space_size=space_size, ground_size=ground_size)
+    nb = int(round(n*blend_frac))
+    ns = n - nb
+    kw = dict(space_bands=space_bands, ground_bands=ground_bands, n_workers=n_workers, progress=progress,
+              mag_range=mag_range, space_size=space_size, ground_size=ground_size)
     singles = simulate_pairs(ns, seed, **kw)
     if nb == 0: return singles
     bl = simulate_blends(nb, seed=seed + TRAIN_BLEND_SEED, sep_range=sep_range, max_flux_ratio=max_flux_ratio, **kw)
@@ -227,13 +237,16 @@ def mix_pairs(singles:PairSet, # single galaxies
     t = Table({'n_sources': np.r_[np.ones(ns, int), np.full(nb, 2)],
                'separation': np.r_[np.zeros(ns), np.asarray(bt['separation'], float)],
                'flux_ratio': np.r_[np.ones(ns), np.asarray(bt['flux_ratio'], float)],
-               'mag': np.r_[np.asarray(st['mag'], float), pick('mag')], 'z': np.r_[np.asarray(st['z'], float), pick('z')]})
+               'mag': np.r_[np.asarray(st['mag'], float), pick('mag')],
+               'z': np.r_[np.asarray(st['z'], float), pick('z')]})
     for b in bands:
-        t[f'flux_{b}'] = np.r_[np.asarray(st[f'flux_{b}'], float), np.asarray(bt[f'flux1_{b}'], float) + np.asarray(bt[f'flux2_{b}'], float)]
+        t[f'flux_{b}'] = np.r_[np.asarray(st[f'flux_{b}'], float),
+                               np.asarray(bt[f'flux1_{b}'], float) + np.asarray(bt[f'flux2_{b}'], float)]
         t[f'flux_{b}'].unit = 'electron'
     t['separation'].unit = 'arcsec'
     t = t[order]
     t.meta.update(singles.truth.meta)
-    return PairSet(np.concatenate([singles.space, blends.space])[order], np.concatenate([singles.ground, blends.ground])[order],
+    return PairSet(np.concatenate([singles.space, blends.space])[order],
+                   np.concatenate([singles.ground, blends.ground])[order],
                    t, list(singles.space_bands), list(singles.ground_bands), singles.seed)
 

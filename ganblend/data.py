@@ -31,13 +31,14 @@ def _keys(band_keys): return [get_survey(b).name for b in ([band_keys] if isinst
 class Normalizer:
     "Invertible per-band linear scaling: normalised = value / `scales[band]`, optionally arcsinh-stretched."
     scales: dict           # band key -> value units per normalised unit (electrons for simulated data)
-    sky: dict = field(default_factory=dict)  # band key -> sky level per pixel (value units), for noise in normalised units
+    sky: dict = field(default_factory=dict)  # band key -> sky per pixel (value units), for noise in normalised units
     stretch: str = 'linear'  # 'linear' or 'asinh'
     softening: float = 3.0   # asinh softening `a` in normalised units (linear below ~a)
     pairing: dict = field(default_factory=dict)  # space band -> the ground band whose noise normalises it
 
     def __post_init__(self):
-        if self.stretch not in ('linear', 'asinh'): raise ConfigError(f"stretch: {self.stretch!r}; use 'linear' or 'asinh'")
+        if self.stretch not in ('linear', 'asinh'):
+            raise ConfigError(f"stretch: {self.stretch!r}; use 'linear' or 'asinh'")
         if not self.softening > 0: raise ConfigError(f"softening: {self.softening} must be positive")
 
     @classmethod
@@ -59,7 +60,8 @@ class Normalizer:
         if missing: raise ConfigError(f"Normalizer has no scale for band(s) {missing}; known: {list(self.scales)}")
         s = np.array([self.scales[k] for k in keys], np.float64)
         if x.ndim < 3 or isinstance(band_keys, str): s = s[:1]
-        elif x.shape[-3] != len(keys): raise ConfigError(f"array has {x.shape[-3]} bands on axis -3, but {len(keys)} band keys")
+        elif x.shape[-3] != len(keys):
+            raise ConfigError(f"array has {x.shape[-3]} bands on axis -3, but {len(keys)} band keys")
         s = s[:, None, None] if x.ndim >= 3 and not isinstance(band_keys, str) else s.reshape(())
         return torch.as_tensor(s, dtype=x.dtype, device=x.device) if torch.is_tensor(x) else s
 
@@ -85,10 +87,12 @@ class Normalizer:
     def variance(self, y, # normalised (linear) image(s) (..., B, H, W), numpy or torch
                  band_keys, # the B bands
                 ):
-        "Noise variance per pixel in normalised units, (sky + signal)/scale², from a (clean or noisy) normalised image."
+        ("Noise variance per pixel in normalised units, (sky + signal)/scale², "
+         "from a (clean or noisy) normalised image.")
         s = self._scale(band_keys, y)
         sky = np.array([self.sky[k] for k in _keys(band_keys)], np.float64).reshape(np.shape(s))
-        if torch.is_tensor(y): return (torch.as_tensor(sky, dtype=y.dtype, device=y.device) + torch.clamp(y*s, min=0))/s**2
+        if torch.is_tensor(y):
+            return (torch.as_tensor(sky, dtype=y.dtype, device=y.device) + torch.clamp(y*s, min=0))/s**2
         return ((sky + np.maximum(y*s, 0))/s**2).astype(np.asarray(y).dtype)
 
     def noise_sigma(self, band_keys)->np.ndarray:
@@ -97,7 +101,8 @@ class Normalizer:
 
     def to_dict(self)->dict:
         "JSON-serialisable parameters."
-        return dict(scales=dict(self.scales), sky=dict(self.sky), stretch=self.stretch, softening=self.softening, pairing=dict(self.pairing))
+        return dict(scales=dict(self.scales), sky=dict(self.sky), stretch=self.stretch, softening=self.softening,
+                    pairing=dict(self.pairing))
 
     @classmethod
     def from_dict(cls, d:dict):
@@ -113,7 +118,8 @@ def _prepare_dir(directory:Path, overwrite:bool):
     if directory.exists() and not directory.is_dir(): raise input_error(directory, "exists and is not a directory")
     if directory.exists() and any(directory.iterdir()) and not overwrite:
         raise input_error(directory, "exists already (use --overwrite to replace it)")
-    if not directory.parent.exists(): raise input_error(directory, f"parent directory {directory.parent} does not exist")
+    if not directory.parent.exists():
+        raise input_error(directory, f"parent directory {directory.parent} does not exist")
 
 def _swap_in(tmp:Path, directory:Path):
     "Rename `tmp` to `directory`, replacing an old one only once the new one is complete."
@@ -165,14 +171,17 @@ def load_meta(directory)->dict:
     "The `meta.json` of a saved pair set; `InputError` when the directory is not one."
     directory = Path(directory)
     if not directory.exists(): raise input_error(directory, "no such directory")
-    if not directory.is_dir(): raise input_error(directory, "is not a directory (expected a pair set written by ganblend-simulate)")
+    if not directory.is_dir():
+        raise input_error(directory, "is not a directory (expected a pair set written by ganblend-simulate)")
     mp = directory/'meta.json'
-    if not mp.exists(): raise input_error(directory, "has no meta.json; not a pair set written by ganblend-simulate / save_pairs")
+    if not mp.exists():
+        raise input_error(directory, "has no meta.json; not a pair set written by ganblend-simulate / save_pairs")
     try: meta = json.loads(mp.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise input_error(mp, f"is corrupt ({e})") from None
     if meta.get('format') != FORMAT: raise input_error(mp, f"format is {meta.get('format')!r}, expected {FORMAT!r}")
     if meta.get('format_version', 0) > FORMAT_VERSION:
-        raise input_error(mp, f"format version {meta['format_version']} is newer than this ganblend reads ({FORMAT_VERSION}); upgrade ganblend")
+        raise input_error(mp, f"format version {meta['format_version']} is newer than this ganblend reads "
+                              f"({FORMAT_VERSION}); upgrade ganblend")
     return meta
 
 def load_pairs(directory, # a directory written by `save_pairs` / `ganblend-simulate`
@@ -185,10 +194,12 @@ def load_pairs(directory, # a directory written by `save_pairs` / `ganblend-simu
         p = directory/sh['file']
         if not p.exists(): raise input_error(p, "is missing (the pair set is incomplete)")
         try: d = load_file(str(p))
-        except Exception as e: raise input_error(p, f"is truncated or corrupt ({type(e).__name__}: {str(e)[:100]})") from None
+        except Exception as e:
+            raise input_error(p, f"is truncated or corrupt ({type(e).__name__}: {str(e)[:100]})") from None
         if set(d) != {'space', 'ground'} or len(d['space']) != sh['n'] or len(d['ground']) != sh['n']:
             raise input_error(p, f"does not hold the {sh['n']} space/ground pairs meta.json announces")
-        space.append(d['space']); ground.append(d['ground'])
+        space.append(d['space'])
+        ground.append(d['ground'])
     space = np.concatenate(space) if space else np.zeros((0, *meta['space_shape']), np.float32)
     ground = np.concatenate(ground) if ground else np.zeros((0, *meta['ground_shape']), np.float32)
     if list(space.shape[1:]) != meta['space_shape'] or list(ground.shape[1:]) != meta['ground_shape']:
@@ -294,7 +305,8 @@ class PairDataset(torch.utils.data.Dataset):
         p, nm = self.pairs, self.normalizer
         g = add_noise(p.ground[idx], list(p.ground_bands), rng) if self.noise else p.ground[idx]
         s = add_noise(p.space[idx], list(p.space_bands), rng) if self.space_noise else p.space[idx]
-        g, s = nm.forward(np.asarray(g, np.float32), p.ground_bands), nm.forward(np.asarray(s, np.float32), p.space_bands)
+        g, s = (nm.forward(np.asarray(g, np.float32), p.ground_bands),
+                nm.forward(np.asarray(s, np.float32), p.space_bands))
         m = random_mask(g.shape[-2:], self.mask_frac, rng)
         if self.augment:
             t = int(rng.integers(8))
@@ -324,7 +336,7 @@ def simulate_cli(outdir:str, # directory to write the pair set to
                  shard_size:int=4096, # pairs per safetensors file
                  mag_min:float=20.0, # brightest F775W magnitude
                  mag_max:float=25.5, # faintest F775W magnitude
-                 blend_frac:float=0.0, # fraction of the stamps that are two-galaxy blends (`ganblend.blends.training_pairs`)
+                 blend_frac:float=0.0, # fraction of the stamps that are two-galaxy blends (`blends.training_pairs`)
                  overwrite:bool=False, # replace an existing OUTDIR
                  quiet:bool=False, # no progress bar
                 ):
@@ -332,15 +344,20 @@ def simulate_cli(outdir:str, # directory to write the pair set to
     if bands not in BAND_SETS: raise InputError(f"--bands: {bands!r}; use 'single' or 'multi'")
     if n < 1: raise InputError(f"--n: {n}; need at least one galaxy")
     if n_workers < 0: raise InputError(f"--n-workers: {n_workers} must be ≥ 0")
-    if not mag_min < mag_max: raise InputError(f"--mag-min {mag_min} must be brighter (smaller) than --mag-max {mag_max}")
+    if not mag_min < mag_max:
+        raise InputError(f"--mag-min {mag_min} must be brighter (smaller) than --mag-max {mag_max}")
     if not 0 <= blend_frac <= 1: raise InputError(f"--blend-frac: {blend_frac} must be between 0 and 1")
     out = Path(outdir)
     _prepare_dir(out, overwrite)
     sb, gb = BAND_SETS[bands]
-    from ganblend.blends import training_pairs   # the later blends module (`nbs/05_blends.ipynb`); blend_frac=0 is `simulate_pairs`
-    pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet, mag_range=(mag_min, mag_max))
-    cmd = f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}" + (f" --blend-frac {blend_frac:g}" if blend_frac else "")
-    save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite, extra_meta={'command': cmd, 'blend_frac': float(blend_frac)})
+    # the later blends module (`nbs/05_blends.ipynb`); blend_frac=0 is `simulate_pairs`
+    from ganblend.blends import training_pairs
+    pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet,
+                           mag_range=(mag_min, mag_max))
+    cmd = (f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}"
+           + (f" --blend-frac {blend_frac:g}" if blend_frac else ""))
+    save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite,
+               extra_meta={'command': cmd, 'blend_frac': float(blend_frac)})
     mb = sum(p.stat().st_size for p in out.iterdir())/2**20
     what = f"{n} pairs" + (f" ({int(round(n*blend_frac))} of them two-galaxy blends)" if blend_frac else "")
     print(f"wrote {what} ({'+'.join(sb)} / {'+'.join(gb)}) to {out} ({mb:.1f} MB)")

@@ -50,7 +50,8 @@ def psf_kernel(psf_fwhm:float, # PSF FWHM in pixels
         k = np.asarray(psf, dtype=np.float64)
         if k.ndim == 3: k = k[k.shape[0]//2]
         return k/k.sum()
-    s = psf_sigma(psf_fwhm); r = int(np.ceil(4*s))
+    s = psf_sigma(psf_fwhm)
+    r = int(np.ceil(4*s))
     yy, xx = np.mgrid[-r:r+1, -r:r+1]
     k = np.exp(-(xx**2 + yy**2)/(2*s**2))
     return k/k.sum()
@@ -59,7 +60,8 @@ def matched_filter(data, sig, kernel):
     "Correlate `data` with `kernel`: (PSF flux map, its error map)."
     k2 = (kernel**2).sum()
     conv = ndimage.correlate(data, kernel, mode='constant')
-    var = ndimage.correlate(sig**2, kernel**2, mode='constant') if np.ptp(sig) > 0 else np.full_like(data, sig.flat[0]**2*k2)
+    var = (ndimage.correlate(sig**2, kernel**2, mode='constant') if np.ptp(sig) > 0
+           else np.full_like(data, sig.flat[0]**2*k2))
     return conv/k2, np.sqrt(var)/k2
 
 # %% ../nbs/06_detect.ipynb #ad1cbd98
@@ -70,7 +72,8 @@ DEFAULT_THRESHOLDS = {'sep': 3.0, 'log': 4.5, 'peak': 4.5}
 def _log_noise(s):
     "Standard deviation of the scale-normalised LoG response to unit white noise at scale `s` pixels."
     r = int(np.ceil(5*s)) + 2
-    delta = np.zeros((2*r+1, 2*r+1)); delta[r, r] = 1
+    delta = np.zeros((2*r+1, 2*r+1))
+    delta[r, r] = 1
     return float(s**2*np.sqrt((ndimage.gaussian_laplace(delta, s)**2).sum()))
 
 def _detect_log(data, sig, fwhm, threshold):
@@ -83,7 +86,8 @@ def _detect_log(data, sig, fwhm, threshold):
 
 def _detect_peak(data, sig, fwhm, threshold, kernel, min_distance):
     fmap, emap = matched_filter(data, sig, kernel)
-    pk = peak_local_max(fmap/emap, min_distance=min_distance, threshold_abs=threshold, exclude_border=False).reshape(-1, 2)
+    pk = peak_local_max(fmap/emap, min_distance=min_distance, threshold_abs=threshold,
+                        exclude_border=False).reshape(-1, 2)
     return Table({'x': pk[:, 1].astype(float), 'y': pk[:, 0].astype(float)})
 
 def _detect_sep(data, sig, mask, threshold, kernel, minarea, deblend_cont, clean):
@@ -102,7 +106,7 @@ def detect(image:np.ndarray, # 2-D image in any flux unit (NaN = masked)
            noise:float|np.ndarray, # noise σ per pixel (a number or a map), same units as `image`
            psf_fwhm:float, # PSF FWHM in pixels
            method:str='sep', # 'sep', 'log' or 'peak'
-           threshold:float|None=None, # detection threshold in units of the noise (None: `DEFAULT_THRESHOLDS[method]`, see the text)
+           threshold:float|None=None, # detection threshold in units of the noise (None: `DEFAULT_THRESHOLDS[method]`)
            psf:np.ndarray|None=None, # PSF image on the image's grid, used as the matched filter instead of a Gaussian
            minarea:int=5, # sep: minimum number of connected pixels above threshold
            deblend_cont:float=0.005, # sep: minimum contrast for deblending (1.0 = no deblending)
@@ -119,11 +123,15 @@ def detect(image:np.ndarray, # 2-D image in any flux unit (NaN = masked)
     if method == 'log': t = _detect_log(data, sig, psf_fwhm, threshold)
     elif method == 'peak': t = _detect_peak(data, sig, psf_fwhm, threshold, kernel, min_distance)
     else:
-        if sep_filter not in ('default', 'psf'): raise ConfigError(f"sep_filter: {sep_filter!r} is neither 'default' nor 'psf'")
-        t = _detect_sep(data, sig, mask, threshold, kernel if sep_filter == 'psf' else None, minarea, deblend_cont, clean)
+        if sep_filter not in ('default', 'psf'):
+            raise ConfigError(f"sep_filter: {sep_filter!r} is neither 'default' nor 'psf'")
+        t = _detect_sep(data, sig, mask, threshold, kernel if sep_filter == 'psf' else None, minarea, deblend_cont,
+                        clean)
     if len(t):
-        ix = np.clip(np.round(t['x']).astype(int), 0, data.shape[1]-1); iy = np.clip(np.round(t['y']).astype(int), 0, data.shape[0]-1)
-        t = t[~mask[iy, ix]]; ix, iy = ix[~mask[iy, ix]], iy[~mask[iy, ix]]
+        ix = np.clip(np.round(t['x']).astype(int), 0, data.shape[1]-1)
+        iy = np.clip(np.round(t['y']).astype(int), 0, data.shape[0]-1)
+        t = t[~mask[iy, ix]]
+        ix, iy = ix[~mask[iy, ix]], iy[~mask[iy, ix]]
     fmap, emap = matched_filter(data, sig, kernel)
     t['flux'] = fmap[iy, ix] if len(t) else np.zeros(0)
     t['flux_err'] = emap[iy, ix] if len(t) else np.zeros(0)
@@ -140,7 +148,8 @@ def match(det_xy:np.ndarray, # (m, 2) detected x, y (pixels)
           max_dist:float, # largest allowed distance (pixels)
          )->list:
     "One-to-one matches `[(i_true, j_det), ...]` minimising the summed distance, each within `max_dist`."
-    det_xy = np.asarray(det_xy, dtype=float).reshape(-1, 2); true_xy = np.asarray(true_xy, dtype=float).reshape(-1, 2)
+    det_xy = np.asarray(det_xy, dtype=float).reshape(-1, 2)
+    true_xy = np.asarray(true_xy, dtype=float).reshape(-1, 2)
     if not len(det_xy) or not len(true_xy): return []
     d = np.hypot(true_xy[:, None, 0] - det_xy[None, :, 0], true_xy[:, None, 1] - det_xy[None, :, 1])
     cost = np.where(d <= max_dist, d, 1e6)
@@ -161,22 +170,26 @@ def blend_metrics(detections:list, # one detection Table (or (m, 2) array of x, 
                  )->tuple:
     "Per-blend Table (`n_det`, `n_true`, `n_matched`, `recognized`, `exactly_two`) and a dict of summary metrics."
     true_xy = np.asarray(true_xy, dtype=float)
-    if len(detections) != len(true_xy): raise InputError(f"detections: {len(detections)} tables for {len(true_xy)} blends")
+    if len(detections) != len(true_xy):
+        raise InputError(f"detections: {len(detections)} tables for {len(true_xy)} blends")
     r = match_radius(pixel_scale, max_sep)
     rows = []
     for det, tr in zip(detections, true_xy):
         xy = np.c_[det['x'], det['y']] if isinstance(det, Table) else np.asarray(det, dtype=float).reshape(-1, 2)
         tr = tr[np.isfinite(tr).all(1)]
         m = match(xy, tr, r)
-        rows.append((len(xy), len(tr), len(m), len(m) == len(tr) and len(tr) > 0, len(m) == len(tr) == len(xy) and len(tr) > 0))
-    t = Table(rows=rows, names=['n_det', 'n_true', 'n_matched', 'recognized', 'exactly_two'],
-              dtype=[int, int, int, bool, bool]) if rows else Table(names=['n_det', 'n_true', 'n_matched', 'recognized', 'exactly_two'])
+        rows.append((len(xy), len(tr), len(m), len(m) == len(tr) and len(tr) > 0,
+                     len(m) == len(tr) == len(xy) and len(tr) > 0))
+    t = (Table(rows=rows, names=['n_det', 'n_true', 'n_matched', 'recognized', 'exactly_two'],
+               dtype=[int, int, int, bool, bool]) if rows
+         else Table(names=['n_det', 'n_true', 'n_matched', 'recognized', 'exactly_two']))
     return t, summarize(t)
 
 def summarize(t:Table)->dict:
     "Summary of a per-blend metrics Table: recognized, exactly_two, precision, recall, f1, n."
     nd, nt, nm = (int(np.sum(t[c])) for c in ('n_det', 'n_true', 'n_matched'))
-    p = nm/nd if nd else 0.0; rc = nm/nt if nt else 0.0
+    p = nm/nd if nd else 0.0
+    rc = nm/nt if nt else 0.0
     return dict(n=len(t), recognized=float(np.mean(t['recognized'])) if len(t) else 0.0,
                 exactly_two=float(np.mean(t['exactly_two'])) if len(t) else 0.0,
                 precision=p, recall=rc, f1=2*p*rc/(p + rc) if p + rc else 0.0)
@@ -202,57 +215,68 @@ def detect_many(images:np.ndarray, # (N, h, w) stamps
     if images.ndim == 4 and images.shape[1] == 1: images = images[:, 0]
     nz = np.asarray(noise, dtype=float)
     nz = np.broadcast_to(nz.reshape(nz.shape + (1, 1)) if nz.ndim == 1 else nz, images.shape)
-    return [detect(im, n, psf_fwhm, method, threshold, **kw) for im, n in tqdm(zip(images, nz), total=len(images), disable=not progress)]
+    return [detect(im, n, psf_fwhm, method, threshold, **kw)
+            for im, n in tqdm(zip(images, nz), total=len(images), disable=not progress)]
 
 def evaluate_detection(images:np.ndarray, # (N, h, w) blend stamps
                        true_xy:np.ndarray, # (N, 2, 2) true positions (pixels)
                        noise, # σ (number, (N,) or maps)
                        psf_fwhm:float, # PSF FWHM (pixels)
                        pixel_scale:float, # arcsec per pixel
-                       method:str='sep', threshold:float|None=None, max_sep:float=0.3, progress:bool=False, **kw)->tuple:
+                       method:str='sep', threshold:float|None=None, max_sep:float=0.3, progress:bool=False,
+                       **kw)->tuple:
     "Detect on every stamp and score: (per-blend Table, summary dict)."
-    return blend_metrics(detect_many(images, noise, psf_fwhm, method, threshold, progress, **kw), true_xy, pixel_scale, max_sep)
+    return blend_metrics(detect_many(images, noise, psf_fwhm, method, threshold, progress, **kw), true_xy, pixel_scale,
+                         max_sep)
 
 # %% ../nbs/06_detect.ipynb #9eb9c71b
-def calibrate_threshold(images_isolated:np.ndarray, # (N, h, w) images of isolated galaxies (e.g. enhanced validation stamps)
+def calibrate_threshold(images_isolated:np.ndarray, # (N, h, w) isolated-galaxy images (e.g. enhanced validation stamps)
                         noise, # the σ that thresholds will be expressed in (number, (N,) or maps)
                         target_false_split:float=0.03, # largest acceptable false_split rate
                         method:str='sep', # detector
                         psf_fwhm:float=3.0, # PSF FWHM (pixels) of the images
                         thresholds=None, # candidate values (default: 30 thresholds from 1 to 300, log-spaced)
-                        param:str='threshold', # what is calibrated: 'threshold', or another `detect` keyword such as 'deblend_cont'
+                        param:str='threshold', # `detect` keyword calibrated: 'threshold', or e.g. 'deblend_cont'
                         min_detected:float=0.9, # the galaxy must still be found in at least this fraction of the images
                         **kw # passed to `detect` (e.g. threshold=5 when calibrating deblend_cont)
                        )->tuple:
-    "The lowest value of `param` with false_split ≤ target (and galaxies still detected), and the Table (value, false_split, detected, n_det_mean) it was read from."
+    ("The lowest value of `param` with false_split ≤ target (and galaxies still detected), "
+     "and the Table (value, false_split, detected, n_det_mean) it was read from.")
     vals = np.sort(np.asarray(thresholds if thresholds is not None else np.geomspace(1, 300, 30), dtype=float))
     rows = []
     for v in vals:
         args = dict(kw, **{param: v})
         th = args.pop('threshold', None)
         dets = detect_many(images_isolated, noise, psf_fwhm, method, th, **args)
-        rows.append((v, false_split(dets), float(np.mean([len(d) >= 1 for d in dets])), float(np.mean([len(d) for d in dets]))))
+        rows.append((v, false_split(dets), float(np.mean([len(d) >= 1 for d in dets])),
+                     float(np.mean([len(d) for d in dets]))))
     curve = Table(rows=rows, names=[param, 'false_split', 'detected', 'n_det_mean'])
     curve.meta.update(method=method, target_false_split=target_false_split, param=param)
     ok = np.asarray((curve['false_split'] <= target_false_split) & (curve['detected'] >= min_detected))
     if not ok.any():
-        raise InputError(f"{param}: no candidate in [{vals[0]:g}, {vals[-1]:g}] keeps false_split <= {target_false_split} while detecting "
-                         f"{min_detected:.0%} of the galaxies (lowest false_split {min(curve['false_split']):.3f}); try other values or calibrate deblend_cont")
+        raise InputError(f"{param}: no candidate in [{vals[0]:g}, {vals[-1]:g}] keeps false_split <= "
+                         f"{target_false_split} while detecting {min_detected:.0%} of the galaxies "
+                         f"(lowest false_split {min(curve['false_split']):.3f}); "
+                         "try other values or calibrate deblend_cont")
     return float(vals[np.argmax(ok)]), curve
 
 # %% ../nbs/06_detect.ipynb #eda0dacf
 def noise_maps(im)->np.ndarray:
-    "σ per pixel and band, (nbands, h, w), in the image's units: √variance where the file has a variance/weight HDU (NaN where it is not positive), else `image_noise`'s number for every pixel."
+    ("σ per pixel and band, (nbands, h, w), in the image's units: "
+     "√variance where the file has a variance/weight HDU (NaN where it is not positive), "
+     "else `image_noise`'s number for every pixel.")
     if im.variance is not None:
         v = np.asarray(im.variance, dtype=np.float64).reshape(im.cube.shape)
         with np.errstate(invalid='ignore'): return np.where(np.isfinite(v) & (v > 0), np.sqrt(np.abs(v)), np.nan)
     return np.broadcast_to(image_noise(im)[:, None, None], im.cube.shape).astype(np.float64)
 
 def detection_image(im, band:int|None=None)->tuple:
-    "(2-D detection image, its noise σ map) for an `Image`: one band, or the inverse-variance-weighted sum of all, pixel by pixel."
+    ("(2-D detection image, its noise σ map) for an `Image`: one band, "
+     "or the inverse-variance-weighted sum of all, pixel by pixel.")
     cube, sig = im.cube.astype(np.float64), noise_maps(im)
     if band is not None:
-        if not 0 <= band < im.nbands: raise InputError(f"{im.path}: has {im.nbands} band(s); --band {band} does not exist")
+        if not 0 <= band < im.nbands:
+            raise InputError(f"{im.path}: has {im.nbands} band(s); --band {band} does not exist")
         return cube[band], sig[band]
     if im.nbands == 1: return cube[0], sig[0]
     w = np.where(np.isfinite(sig) & np.isfinite(cube), 1/np.where(np.isfinite(sig), sig, 1.0)**2, 0.0)
@@ -268,7 +292,8 @@ def catalog_table(t:Table, im, flux_unit=None)->Table:
     elif im.wcs is not None: t['ra'], t['dec'] = np.zeros(0), np.zeros(0)
     if 'ra' in t.colnames:
         t['ra'].unit = t['dec'].unit = 'deg'
-        order = ['x', 'y', 'ra', 'dec']; t = t[order + [c for c in t.colnames if c not in order]]
+        order = ['x', 'y', 'ra', 'dec']
+        t = t[order + [c for c in t.colnames if c not in order]]
     unit = flux_unit or im.bunit
     for c in t.colnames:
         if c.startswith('flux') and unit: t[c].unit = unit
@@ -295,7 +320,8 @@ def detect_file(inp, # input FITS image (2-D or band cube)
                 overwrite:bool=False, # replace an existing output
                 bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                )->Table:
-    "Detect sources in a FITS image and write an ECSV catalogue (x, y, ra, dec, flux, flux_err, ...); returns the Table."
+    ("Detect sources in a FITS image and write an ECSV catalogue (x, y, ra, dec, flux, flux_err, ...); "
+     "returns the Table.")
     check_output(out, overwrite)
     im = read_image(inp, survey=survey, bad_bits=bad_bits)
     psf_img = _psf_image(psf, im)
@@ -312,13 +338,13 @@ def detect_file(inp, # input FITS image (2-D or band cube)
 def detect_cli(inp:str, # input FITS image (2-D or band cube)
                out:str, # output ECSV catalogue
                method:str='sep', # detector: sep, log or peak
-               threshold:float=None, # detection threshold in units of the noise (default: 3 for sep, 4.5 for log and peak)
+               threshold:float=None, # detection threshold in noise units (default: 3 for sep, 4.5 for log and peak)
                survey:str=None, # survey-band key (e.g. hsc-i) for a missing pixel scale or PSF
                psf:str=None, # PSF image FITS (same pixel grid) used for the FWHM and as the matched filter
                band:int=None, # detect on this band only (0-based) of a cube
                deblend_cont:float=0.005, # sep deblending contrast
                overwrite:bool=False, # replace an existing output
-               bad_bits:str=None, # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
+               bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
               ):
     "Detect sources in a FITS image and write an ECSV catalogue (x, y, ra, dec, flux, flux_err, ...)."
     detect_file(inp, out, method, threshold, survey, psf, band, deblend_cont, overwrite, bad_bits=bad_bits)

@@ -26,10 +26,12 @@ def load_flow(name:str='hsc-i-flow', # shipped flow name (see `available_flows`)
               path=None, # or: a weights path written by `ganblend-train --config flow` / `models.save_model`
               device='cpu', # where to run it
              )->FlowEnhancer:
-    "A shipped or saved `FlowEnhancer` in eval mode, with `.name` (via `enhance.load_enhancer`); `WeightsError` if not a flow model."
+    ("A shipped or saved `FlowEnhancer` in eval mode, with `.name` (via `enhance.load_enhancer`); "
+     "`WeightsError` if not a flow model.")
     from ganblend.enhance import load_enhancer
     model = load_enhancer(name, path, device)
-    if type(model).__name__ != 'FlowEnhancer': raise WeightsError(f"{path or name}: holds a {type(model).__name__}, not a flow model")
+    if type(model).__name__ != 'FlowEnhancer':
+        raise WeightsError(f"{path or name}: holds a {type(model).__name__}, not a flow model")
     return model
 
 # %% ../nbs/10_diffusion.ipynb #96ed4817
@@ -42,16 +44,20 @@ def _time_per_image(m, stamps, noise, repeat:int=2)->float:
     from ganblend.deblend import enhance_stamps
     best = np.inf
     for _ in range(repeat):
-        t0 = time.perf_counter(); enhance_stamps(stamps, m, noise); best = min(best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        enhance_stamps(stamps, m, noise)
+        best = min(best, time.perf_counter() - t0)
     return best/len(stamps)
 
-FLOW_THRESHOLDS = (2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)  # detection thresholds tried on flow images (sharper, knotty)
+# detection thresholds tried on flow images (sharper, knotty)
+FLOW_THRESHOLDS = (2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)
 
 def flow_detection(model, # a `FlowEnhancer` (any `forward_k`)
                    thresholds=FLOW_THRESHOLDS, # thresholds tried
                    **kw # more `ganblend.deblend.calibrate_detection` settings
                   )->dict:
-    "Detection settings for a flow's images: `calibrate_detection` over a wider threshold range (posterior samples carry knots)."
+    ("Detection settings for a flow's images: `calibrate_detection` over a wider threshold range "
+     "(posterior samples carry knots).")
     from ganblend.deblend import calibrate_detection
     return calibrate_detection(model, thresholds=thresholds, **kw)
 
@@ -60,7 +66,8 @@ def store_flow_detection(path, # weights path of a flow model (with or without s
                          thresholds=FLOW_THRESHOLDS, # thresholds tried (wider than a GAN's, see `flow_detection`)
                          **kw # more `ganblend.deblend.store_detection` / `calibrate_detection` settings
                         )->dict:
-    "`ganblend.deblend.store_detection` over the flow's threshold range: calibrate and store in its JSON `meta['detection']`."
+    ("`ganblend.deblend.store_detection` over the flow's threshold range: "
+     "calibrate and store in its JSON `meta['detection']`.")
     from ganblend.deblend import store_detection
     return store_detection(path, progress=progress, thresholds=thresholds, **kw)
 
@@ -78,7 +85,8 @@ def compare_enhancers(models:dict, # label -> enhancer (GAN `Enhancer`, `FlowEnh
     from ganblend.core import get_survey
     first = next(iter(models.values()))
     cfg = first.cfg
-    pairs = simulate_pairs(n_pairs, seed=seed, space_bands=cfg.space_bands, ground_bands=cfg.ground_bands, progress=progress)
+    pairs = simulate_pairs(n_pairs, seed=seed, space_bands=cfg.space_bands, ground_bands=cfg.ground_bands,
+                           progress=progress)
     ds = PairDataset(pairs, split='all', seed=seed, augment=False, noise=True)
     noise = get_survey(cfg.ground_bands[0]).noise_sigma
     rng = np.random.default_rng(seed)
@@ -86,18 +94,24 @@ def compare_enhancers(models:dict, # label -> enhancer (GAN `Enhancer`, `FlowEnh
     rows = []
     for label, m in tqdm(models.items(), disable=not progress, desc='models'):
         q = _quality(m, ds, n_pairs, seed)
-        row = dict(model=label, psnr=q['psnr'], ssim=q['ssim'], flux_ratio=q['flux_ratio'], flux_ratio_w68=q['flux_ratio_w68'])
+        row = dict(model=label, psnr=q['psnr'], ssim=q['ssim'], flux_ratio=q['flux_ratio'],
+                   flux_ratio_w68=q['flux_ratio_w68'])
         if n_blends and getattr(m, 'meta', {}).get('detection') is None and type(m).__name__ == 'FlowEnhancer':
             try: m.meta = {**getattr(m, 'meta', {}), 'detection': {'sep': flow_detection(m, progress=progress)}}
-            except InputError as e: row['note'] = str(e); rows.append(row); continue
+            except InputError as e:
+                row['note'] = str(e)
+                rows.append(row)
+                continue
         if n_blends:
             ev = evaluate(n_blends, seed=seed, bands='single', model=m, n_boot=100, progress=False)
             s = {r['image']: r for r in ev.summary}
             e = s['enhanced']
             fl = {r['method']: r for r in ev.flux}['enhanced positions']
-            row.update(recognized=float(e['recognized']), exactly_two=float(e['exactly_two']), gap_closed=float(e['gap_closed']),
-                       false_split=float(e['false_split']), flux_err=float(fl['median_abs']), flux_err_target=float(fl['median_abs_target']),
-                       recognized_space=float(s['space']['recognized']), recognized_ground=float(s['ground']['recognized']))
+            row.update(recognized=float(e['recognized']), exactly_two=float(e['exactly_two']),
+                       gap_closed=float(e['gap_closed']), false_split=float(e['false_split']),
+                       flux_err=float(fl['median_abs']), flux_err_target=float(fl['median_abs_target']),
+                       recognized_space=float(s['space']['recognized']),
+                       recognized_ground=float(s['ground']['recognized']))
         row['s_per_stamp'] = _time_per_image(m, stamps, noise)
         rows.append(row)
     keys = list(dict.fromkeys(k for r in rows for k in r))

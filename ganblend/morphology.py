@@ -33,7 +33,8 @@ def centroids(images, # (N, h, w) stamps
     a = np.clip(_as3d(images), 0, None)
     h, w = a.shape[-2:]
     y, x = np.mgrid[:h, :w]
-    f = a.sum((-2, -1)); f = np.where(f > 0, f, np.nan)
+    f = a.sum((-2, -1))
+    f = np.where(f > 0, f, np.nan)
     return (a*x).sum((-2, -1))/f, (a*y).sum((-2, -1))/f
 
 # %% ../nbs/04a_dcgan.ipynb #56b3c2e1
@@ -48,7 +49,8 @@ def growth_radii(images, # (N, h, w) stamps
     xc, yc = centroids(a)
     y, x = np.mgrid[:h, :w]
     r = np.hypot(x[None] - xc[:, None, None], y[None] - yc[:, None, None]).reshape(n, -1)
-    v = a.reshape(n, -1); tot = v.sum(1)
+    v = a.reshape(n, -1)
+    tot = v.sum(1)
     out = []
     for fr in fracs:
         lo, hi = np.zeros(n), np.full(n, float(np.hypot(h, w)))
@@ -120,7 +122,8 @@ def compare_distributions(real:Table, # measurements of the real galaxies (`meas
         r, f = np.asarray(real[q], np.float64), np.asarray(fake[q], np.float64)
         r, f = r[np.isfinite(r)], f[np.isfinite(f)]
         if len(r) < 2 or len(f) < 2:
-            rows.append((q, len(r), len(f), np.nan, np.nan, np.nan, np.nan, np.nan, np.nan)); continue
+            rows.append((q, len(r), len(f), np.nan, np.nan, np.nan, np.nan, np.nan, np.nan))
+            continue
         ks = ks_2samp(r, f)
         w = wasserstein_distance(r, f)
         rows.append((q, len(r), len(f), np.median(r), np.median(f), ks.statistic, ks.pvalue, w, w/np.std(r)))

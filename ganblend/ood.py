@@ -32,7 +32,8 @@ MEASURE_SETTINGS = dict(threshold=1.5, minarea=5, deblend_cont=0.005)  # detecti
 def asinh_mag(flux, # flux in units of the pixel noise σ
               softening:float=ASINH_SOFTENING, # b: the flux (noise units) where the asinh and log magnitudes part
              )->np.ndarray:
-    "Asinh magnitude (Lupton et al. 1999) of a noise-unit flux: −2.5 log10(flux) for flux ≫ softening, finite at ≤ 0."
+    ("Asinh magnitude (Lupton et al. 1999) of a noise-unit flux: "
+     "−2.5 log10(flux) for flux ≫ softening, finite at ≤ 0.")
     b = float(softening)
     return -2.5/np.log(10)*(np.arcsinh(np.asarray(flux, np.float64)/(2*b)) + np.log(b))
 

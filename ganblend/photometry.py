@@ -60,7 +60,8 @@ def _calibrated(name):
     from scipy.optimize import least_squares
     p, f = (np.array(x) for x in _HL[name])
     a0, v0 = p/p.sum(), f/2
-    r = np.geomspace(*R_CAL, 300); exact = sersic_enclosed(r, _SERSIC_N[name])
+    r = np.geomspace(*R_CAL, 300)
+    exact = sersic_enclosed(r, _SERSIC_N[name])
     fit = least_squares(lambda x: x[0]*(a0*(1 - np.exp(-r[:, None]**2/(2*v0*x[1]**2)))).sum(1) - exact, [1., 1.])
     c, s = fit.x
     return c*a0, v0*s**2
@@ -71,7 +72,8 @@ PROFILES = tuple(_MIX) + ('sersic',)
 
 def profile_mixture(profile:str # 'exp', 'dev', 'gauss', 'bd' or 'sersic' (at index `SERSIC_N0`)
                    )->list:
-    "The profile as a list of linear components, each `(amplitudes (K,), variances (K,))` for a unit half-light radius and unit total flux."
+    ("The profile as a list of linear components, each `(amplitudes (K,), variances (K,))` "
+     "for a unit half-light radius and unit total flux.")
     if profile == 'sersic': return [sersic_mixture(SERSIC_N0)]
     if profile not in _MIX: raise ConfigError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
     return _MIX[profile]
@@ -93,12 +95,12 @@ def _sersic_light_per_logr(r, n):
 @functools.lru_cache(None)
 def sersic_mixture_table(n_grid:int=30, # grid points, uniform in ln n over `SERSIC_N_RANGE` widened to 6.5
                         )->tuple:
-    """Gaussian mixtures of Sérsic profiles on a grid of indices: `(n (G,), amplitudes (G, K), ln variances (G, K))` for
-    unit half-light radius and unit total flux. Each mixture is matched to the exact profile over `R_CAL` in enclosed
-    light and in light per ln r, with amplitudes ≥ 0 solved linearly (NNLS) for each set of variances. The variances
-    are found by continuation from n = 1 outwards, each index starting from its neighbour's solution with a weak pull
-    towards it, so that every amplitude and variance is a smooth function of n (the idea of the Tractor's Sérsic
-    mixtures, Lang 2020; Hogg & Lang 2013 for exp and dev). Takes ~1 s; cached."""
+    """Gaussian mixtures of Sérsic profiles on a grid of indices: `(n (G,), amplitudes (G, K), ln variances (G, K))`
+    for unit half-light radius and unit total flux. Each mixture is matched to the exact profile over `R_CAL` in
+    enclosed light and in light per ln r, with amplitudes ≥ 0 solved linearly (NNLS) for each set of variances. The
+    variances are found by continuation from n = 1 outwards, each index starting from its neighbour's solution with a
+    weak pull towards it, so that every amplitude and variance is a smooth function of n (the idea of the Tractor's
+    Sérsic mixtures, Lang 2020; Hogg & Lang 2013 for exp and dev). Takes ~1 s; cached."""
     from scipy.optimize import least_squares, nnls
     ns = np.exp(np.linspace(np.log(SERSIC_N_RANGE[0]), np.log(6.5), n_grid))
     r = np.geomspace(1e-3, R_CAL[1], 150)
@@ -108,7 +110,8 @@ def sersic_mixture_table(n_grid:int=30, # grid points, uniform in ln n over `SER
         target_e, target_d = sersic_enclosed(r, n), _sersic_light_per_logr(r, n)
         a = nnls(np.vstack([E, wd*D]), np.r_[target_e, wd*target_d])[0]
         return a, np.r_[E@a - target_e, wd*(D@a - target_d), reg*(lv - prev)]
-    i1 = int(np.argmin(np.abs(ns - 1))); out = {}
+    i1 = int(np.argmin(np.abs(ns - 1)))
+    out = {}
     for order in (range(i1, len(ns)), range(i1, -1, -1)):
         lv = np.log(np.geomspace(3e-3, 3, SERSIC_K))
         for i in order:
@@ -158,7 +161,8 @@ class _SersicComps:
 # %% ../nbs/07_photometry.ipynb #401cf7e9
 def shear_matrix(g:torch.Tensor # (..., 2) reduced shear (g1, g2), |g| < 1
                 )->torch.Tensor:
-    "(..., 2, 2) covariance factor S(g) = A Aᵀ of GalSim's area-preserving shear A = [[1+g1, g2], [g2, 1-g1]]/sqrt(1-|g|²)."
+    ("(..., 2, 2) covariance factor S(g) = A Aᵀ of GalSim's area-preserving shear "
+     "A = [[1+g1, g2], [g2, 1-g1]]/sqrt(1-|g|²).")
     g1, g2 = g[..., 0], g[..., 1]
     n = 1 - g1**2 - g2**2
     a, b, c = (1 + g1)**2 + g2**2, 2*g2, (1 - g1)**2 + g2**2
@@ -171,13 +175,15 @@ def gauss2d(xy:torch.Tensor, # (P, 2) pixel centres
     "Unit-flux 2-D Gaussians evaluated at `xy`: (..., P)."
     a, b, c = cov[..., 0, 0], cov[..., 0, 1], cov[..., 1, 1]
     det = a*c - b**2
-    dx = xy[:, 0] - mean[..., 0, None]; dy = xy[:, 1] - mean[..., 1, None]
+    dx = xy[:, 0] - mean[..., 0, None]
+    dy = xy[:, 1] - mean[..., 1, None]
     q = (c[..., None]*dx**2 - 2*b[..., None]*dx*dy + a[..., None]*dy**2)/det[..., None]
     return torch.exp(-0.5*q)/(2*math.pi*torch.sqrt(det))[..., None]
 
 def pixel_grid(h:int, w:int, dtype=torch.float64, device='cpu')->torch.Tensor:
     "(h*w, 2) 0-based (x, y) pixel centres in row-major order."
-    yy, xx = torch.meshgrid(torch.arange(h, dtype=dtype, device=device), torch.arange(w, dtype=dtype, device=device), indexing='ij')
+    yy, xx = torch.meshgrid(torch.arange(h, dtype=dtype, device=device), torch.arange(w, dtype=dtype, device=device),
+                            indexing='ij')
     return torch.stack([xx.reshape(-1), yy.reshape(-1)], -1)
 
 # %% ../nbs/07_photometry.ipynb #085ccae8
@@ -219,7 +225,8 @@ def fit_psf_gmm(psf_image:np.ndarray, # PSF image (pixel-integrated, any normali
     if p.ndim != 2 or not np.isfinite(p).all() or p.sum() <= 0:
         raise InputError(f"psf_image: need a finite 2-D PSF image with positive sum, got shape {p.shape}")
     h, w = p.shape
-    img = torch.as_tensor(p/p.sum()); xy = pixel_grid(h, w)
+    img = torch.as_tensor(p/p.sum())
+    xy = pixel_grid(h, w)
     wt = (1/(img.abs() + floor*img.max())).reshape(-1)
     c0 = torch.tensor([(w - 1)/2, (h - 1)/2], dtype=torch.float64)
     s0 = measure_fwhm(p, 1.0)/2.355
@@ -230,12 +237,17 @@ def fit_psf_gmm(psf_image:np.ndarray, # PSF image (pixel-integrated, any normali
     pix = torch.eye(2, dtype=torch.float64)/12
     def model():
         return (torch.exp(logamp)[:, None]*gauss2d(xy, c0 + shift, _chol_cov(chol) + pix)).sum(0)
-    opt = torch.optim.LBFGS([chol, logamp, shift], lr=1, max_iter=n_iter, line_search_fn='strong_wolfe', tolerance_grad=1e-12, tolerance_change=1e-15)
+    opt = torch.optim.LBFGS([chol, logamp, shift], lr=1, max_iter=n_iter, line_search_fn='strong_wolfe',
+                            tolerance_grad=1e-12, tolerance_change=1e-15)
     def closure():
-        opt.zero_grad(); loss = (wt*(model() - img.reshape(-1))**2).sum()*1e2; loss.backward(); return loss
+        opt.zero_grad()
+        loss = (wt*(model() - img.reshape(-1))**2).sum()*1e2
+        loss.backward()
+        return loss
     opt.step(closure)
     with torch.no_grad():
-        amp = torch.exp(logamp); cov = _chol_cov(chol)
+        amp = torch.exp(logamp)
+        cov = _chol_cov(chol)
         res = float(((model() - img.reshape(-1))**2).mean().sqrt()/img.max())
         amp = amp/amp.sum()
     return PSFMixture(amp.numpy(), (shift.detach().expand(ngauss, 2)).numpy().copy(), cov.numpy(), res)
@@ -244,7 +256,8 @@ def fit_psf_gmm(psf_image:np.ndarray, # PSF image (pixel-integrated, any normali
 def _shear_eta(eta):
     "S(g(eta)) and its derivatives: with s = sqrt(1+|eta|^2), A = [[s+eta1, eta2], [eta2, s-eta1]] and S = A^2 (det 1)."
     e1, e2 = eta[..., 0], eta[..., 1]
-    n = e1**2 + e2**2; s = torch.sqrt(1 + n)
+    n = e1**2 + e2**2
+    s = torch.sqrt(1 + n)
     S = (1 + 2*n + 2*s*e1, 2*s*e2, 1 + 2*n - 2*s*e1)                       # (S11, S12, S22)
     dS1 = (4*e1 + 2*s + 2*e1**2/s, 2*e1*e2/s, 4*e1 - 2*s - 2*e1**2/s)       # d/d eta1
     dS2 = (4*e2 + 2*e1*e2/s, 2*s + 2*e2**2/s, 4*e2 - 2*e1*e2/s)             # d/d eta2
@@ -261,9 +274,11 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_fr
     amp, var, lidx, sersic = comps                                            # (K,) each, over all linear components
     if sersic is not None:                                                    # per source: (B, k, K)
         amp, lvar, damp, dlvar = sersic(logn)
-        var = torch.exp(lvar).to(eta.dtype); amp = amp.to(eta.dtype)
+        var = torch.exp(lvar).to(eta.dtype)
+        amp = amp.to(eta.dtype)
     pamp, pmean, pcov = psf
-    J_ = len(pamp); L = int(lidx.max()) + 1 if len(lidx) else 1
+    J_ = len(pamp)
+    L = int(lidx.max()) + 1 if len(lidx) else 1
     S, dS1, dS2 = _shear_eta(eta)                                             # each (B, k)
     e = lambda t: t[..., None]
     dx = xy[:, 0] - (pos[..., 0] + pmean[:, 0].mean())[..., None]             # (B, k, P)
@@ -330,27 +345,30 @@ def _eta(g):
 def render_stamps(shape:tuple, # (h, w) of the stamps
                   positions, # (N, k, 2) x, y (pixels); NaN = absent source
                   psf:PSFMixture, # PSF mixture (pixels)
-                  fluxes, # (N, k*L) fluxes of the linear components (L=2 for 'bd': disk then bulge); NaN = absent (not measured)
+                  fluxes, # (N, k*L) fluxes of the linear components (L=2 for 'bd': disk then bulge); NaN = absent
                   hlr=2.0, # half-light radii (pixels): a number or (N, k); NaN = absent
                   g=0.0, # reduced shears: 0 or (N, k, 2); NaN = absent
                   profile:str='exp', # 'exp', 'dev', 'gauss', 'bd' or 'sersic'
                   sersic_n=SERSIC_N0, # Sérsic indices ('sersic' profile): a number or (N, k)
                  )->np.ndarray:
     "Model images (N, h, w) of sources with the given fluxes and shapes, convolved with the PSF and the pixel."
-    pos = np.asarray(positions, dtype=np.float64); N, k, _ = pos.shape
+    pos = np.asarray(positions, dtype=np.float64)
+    N, k, _ = pos.shape
     f = np.asarray(fluxes, dtype=np.float64).reshape(N, k, -1)
-    hl = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)); gg = np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2))
+    hl = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k))
+    gg = np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2))
     # a source with any NaN parameter (e.g. `fit_fluxes` output of a source it could not fit) is drawn as absent
     nn = np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k))
     ok = np.isfinite(pos).all(-1) & np.isfinite(f).all(-1) & np.isfinite(hl) & np.isfinite(gg).all(-1)
     if profile == 'sersic': ok &= np.isfinite(nn)
-    T = _model(pixel_grid(*shape), torch.as_tensor(np.where(ok[..., None], pos, 0.)), torch.log(torch.as_tensor(np.where(ok, hl, 1.))),
-               torch.as_tensor(_eta(np.where(ok[..., None], gg, 0.))), _comps(profile, torch.float64, 'cpu'), psf.tensors(),
-               torch.as_tensor(ok, dtype=torch.float64), logn=torch.log(torch.as_tensor(np.where(ok, nn, SERSIC_N0))))
+    T = _model(pixel_grid(*shape), torch.as_tensor(np.where(ok[..., None], pos, 0.)),
+               torch.log(torch.as_tensor(np.where(ok, hl, 1.))), torch.as_tensor(_eta(np.where(ok[..., None], gg, 0.))),
+               _comps(profile, torch.float64, 'cpu'), psf.tensors(), torch.as_tensor(ok, dtype=torch.float64),
+               logn=torch.log(torch.as_tensor(np.where(ok, nn, SERSIC_N0))))
     return (torch.as_tensor(np.where(ok[..., None], f, 0.))[..., None]*T).sum((1, 2)).reshape(N, *shape).numpy()
 
 # %% ../nbs/07_photometry.ipynb #414db801
-FLAG_NO_PIXELS = 1   # less than `min_coverage` of the source's model light falls on usable pixels: not fitted (NaN flux, error, shape)
+FLAG_NO_PIXELS = 1   # less than `min_coverage` of its model light on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
 FLAG_POOR_FIT = 8    # the footprint's residuals put the source's model-mismatch error above 3× its statistical error
@@ -379,32 +397,37 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
                pos_prior:float=0.5, # prior σ (pixels) of the positions about the given ones
                fit_positions:bool=True, # let positions move (within the prior) during refinement
                size_prior:float=0.5, # prior σ of ln(hlr) about the initial `hlr`
-               shape_prior:float=0.3, # prior σ of each ellipticity component (η, ≈ 2g for small g) about the initial `g`
+               shape_prior:float=0.3, # prior σ of each ellipticity component η (≈ 2g for small g) about initial `g`
                sersic_n=SERSIC_N0, # ('sersic') initial Sérsic index (fixed without `refine`): a number or (N, k)
                index_prior:float=0.7, # ('sersic' profile) prior σ of ln n about the initial `sersic_n`
-               min_coverage:float=1e-3, # a source with less of its initial model's light on usable pixels is not fitted (flag 1)
+               min_coverage:float=1e-3, # less of a source's initial model light on usable pixels: not fitted (flag 1)
                batch_size:int=256, # stamps per torch batch
-               float32:bool=True, # model and normal equations in single precision (~2× faster); the small solves stay double
+               float32:bool=True, # model and normal equations in single precision (~2× faster); small solves in double
                device:str='cpu', # torch device
                progress:bool=False, # progress bar over batches
               )->Table:
-    "Simultaneous fit of all sources of each stamp: a Table with one row per (stamp, source); `flag` is a bitmask of `FLAG_NO_PIXELS`, `FLAG_DEGENERATE`."
+    ("Simultaneous fit of all sources of each stamp: a Table with one row per (stamp, source); "
+     "`flag` is a bitmask of `FLAG_NO_PIXELS`, `FLAG_DEGENERATE`.")
     from tqdm import tqdm
     pos = np.array(positions, dtype=np.float64)
     if pos.ndim == 2: pos = pos[:, None]
     images = np.asarray(images)
     if images.ndim != 3 or pos.ndim != 3 or pos.shape[0] != images.shape[0] or pos.shape[-1] != 2:
-        raise InputError(f"positions: shape {pos.shape} does not match images {images.shape} (need (N, k, 2) for (N, h, w))")
+        raise InputError(f"positions: shape {pos.shape} does not match images {images.shape} "
+                         "(need (N, k, 2) for (N, h, w))")
     if profile not in PROFILES: profile_mixture(profile)
     if not isinstance(psf, PSFMixture): psf = fit_psf_gmm(psf)
     d_all, w_all = _weights(images, noise)
-    N, k = pos.shape[:2]; h, w_ = images.shape[1:]
+    N, k = pos.shape[:2]
+    h, w_ = images.shape[1:]
     hlr0 = np.array(np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)))
     eta0 = _eta(np.broadcast_to(np.asarray(g, dtype=np.float64), (N, k, 2)))
     n0 = np.broadcast_to(np.asarray(sersic_n, dtype=np.float64), (N, k))
     n0 = np.clip(np.nan_to_num(n0, nan=SERSIC_N0), *SERSIC_N_RANGE)
     mt = torch.float32 if float32 else torch.float64
-    xy = pixel_grid(h, w_, mt, device); comps = _comps(profile, mt, device); ps = psf.tensors(mt, device)
+    xy = pixel_grid(h, w_, mt, device)
+    comps = _comps(profile, mt, device)
+    ps = psf.tensors(mt, device)
     tt = lambda a, dt=torch.float64: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
     prior_sig = (pos_prior, size_prior, shape_prior, index_prior)
     outs = []
@@ -412,19 +435,23 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     try:
         for s in tqdm(range(0, N, batch_size), disable=not progress):
             sl = slice(s, s + batch_size)
-            out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]), tt(hlr0[sl]),
-                             tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage,
-                             tt(np.log(n0[sl])))
+            out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]),
+                             tt(hlr0[sl]), tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions,
+                             min_coverage, tt(np.log(n0[sl])))
             outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
     finally:
         if flush: torch.set_flush_denormal(False)  # PyTorch's default
     res = {kk: np.concatenate([o[kk] for o in outs]) for kk in outs[0]}
     t = Table()
-    t['stamp'] = np.repeat(np.arange(N), k); t['source'] = np.tile(np.arange(k), N)
+    t['stamp'] = np.repeat(np.arange(N), k)
+    t['source'] = np.tile(np.arange(k), N)
     for c in [c for c in res if c not in ('chi2', 'dof', 'flag')]: t[c] = res[c].reshape(-1)
-    t['chi2'] = np.repeat(res['chi2'], k); t['dof'] = np.repeat(res['dof'], k); t['flag'] = res['flag'].reshape(-1).astype(np.int16)
+    t['chi2'] = np.repeat(res['chi2'], k)
+    t['dof'] = np.repeat(res['dof'], k)
+    t['flag'] = res['flag'].reshape(-1).astype(np.int16)
     absent = ~np.isfinite(pos).all(-1).reshape(-1)
-    nofit = (t['flag'] & FLAG_NO_PIXELS) > 0; degen = (t['flag'] & FLAG_DEGENERATE) > 0
+    nofit = (t['flag'] & FLAG_NO_PIXELS) > 0
+    degen = (t['flag'] & FLAG_DEGENERATE) > 0
     for c in t.colnames[2:-3]:
         t[c][absent] = np.nan
         if c not in ('x', 'y'): t[c][nofit] = np.nan        # not fitted: x, y stay the given position
@@ -437,12 +464,15 @@ def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     """Gauss-Newton normal equations H (B, n, n), gradient (B, n), chi2 with the prior terms (B,) and data chi2 (B,),
     all double; parameters ordered per source: L fluxes, then 5 shape (6 with a Sérsic index).
     J: Jacobian rows (B, k, L+5 or L+6, P) from `_model`."""
-    B, k, n5, P = J.shape; L = f.shape[-1]; NS = n5 - L
+    B, k, n5, P = J.shape
+    L = f.shape[-1]
+    NS = n5 - L
     m = (f.to(J.dtype)[..., None]*J[:, :, :L]).sum((1, 2))                    # (B, P)
     rw = (d - m)*sw                                                           # whitened residual
     Jw = J.reshape(B, -1, P)*sw[:, None]
     H = (Jw @ Jw.transpose(1, 2)).double()
-    grad = -(Jw*rw[:, None]).sum(-1).double()       # a sum, not a matrix-vector product: those round differently per batch size
+    # a sum, not a matrix-vector product: those round differently per batch size
+    grad = -(Jw*rw[:, None]).sum(-1).double()
     chi2 = (rw*rw).sum(-1).double()
     zero = torch.zeros(B, k, L, dtype=H.dtype, device=H.device)
     H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, NS)], 2).reshape(B, -1))
@@ -456,9 +486,10 @@ def _source_var(cov, k, L):
 
 def _inv_psd(M, rcond=None):
     """Inverse of symmetric positive semi-definite matrices M (B, n, n), double, and the parameters (B, n) that are not
-    estimable. Each matrix is scaled to unit diagonal; where the scaled matrix has an eigenvalue below `rcond`, the inverse is
-    the pseudo-inverse (eigenvectors below `rcond` dropped) and a parameter with weight in the dropped eigenvectors is not
-    estimable. The other matrices get the plain inverse: a singular stamp leaves the rest of its batch unchanged."""
+    estimable. Each matrix is scaled to unit diagonal; where the scaled matrix has an eigenvalue below `rcond`, the
+    inverse is the pseudo-inverse (eigenvectors below `rcond` dropped) and a parameter with weight in the dropped
+    eigenvectors is not estimable. The other matrices get the plain inverse: a singular stamp leaves the rest of its
+    batch unchanged."""
     s = torch.diagonal(M, dim1=1, dim2=2).clamp(min=torch.finfo(M.dtype).tiny).rsqrt()
     lam, V = torch.linalg.eigh(M*s[:, :, None]*s[:, None])
     small = lam < (RCOND if rcond is None else rcond)
@@ -476,11 +507,13 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     Large tensors stay in the model's precision; the small normal equations are solved in double.
     Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per
     stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit, and fits the two groups apart."""
-    B, k = pos0.shape[:2]; L = int(comps[2].max()) + 1
+    B, k = pos0.shape[:2]
+    L = int(comps[2].max()) + 1
     sersic = comps[3] is not None
     free_n = sersic and refine and fit_index is not False
     NS = 6 if free_n else 5                                                   # shape parameters per source
-    dd = torch.float64; mt = xy.dtype
+    dd = torch.float64
+    mt = xy.dtype
     given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
     # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
@@ -499,7 +532,8 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     theta = theta0.clone()
     T = T*active.to(mt)[..., None, None]
     Tw = T.reshape(B, nl, -1)*sw[:, None]
-    cov, bad = _inv_psd((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)), RCOND)
+    cov, bad = _inv_psd((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)),
+                        RCOND)
     f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
     bad = bad.reshape(B, k, L)
     if free_n:  # the index is free only as far as the data measure it
@@ -533,7 +567,8 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
             A = A*ml[:, :, None]*ml[:, None] + fix[live]
             sol, info = torch.linalg.solve_ex(A, (grad[live]*ml)[..., None])
             step = -sol[..., 0].reshape(len(live), k, L + NS)
-            fc = f[live] + step[..., :L]; tc = theta[live] + step[..., L:]
+            fc = f[live] + step[..., :L]
+            tc = theta[live] + step[..., L:]
             t0l = theta0[live]
             sh = torch.sqrt((tc[..., :2]**2).sum(-1, keepdim=True))  # the shift stays within 3σ of its prior
             tc[..., :2] = tc[..., :2]*(3*ps_/sh.clamp(min=3*ps_))
@@ -573,7 +608,8 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     neff = su**2/su2
     chi_ex = (chi_fp - 1 - 2*torch.sqrt(2/neff)).clamp(min=0)
     var_mis = MISMATCH_KAPPA**2*var_tot.clamp(min=0)*chi_ex*neff
-    flag = (given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE
+    flag = ((given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS
+            + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE)
     flag = flag + ((var_mis > 9*var_tot) & (active > 0)).to(torch.int16)*FLAG_POOR_FIT
     out = dict(x=p0[..., 0] + theta[..., 0], y=p0[..., 1] + theta[..., 1], flux=f.sum(-1),
                flux_err=torch.sqrt(torch.maximum(var_tot, var_rob).clamp(min=0) + var_mis),
@@ -610,18 +646,26 @@ def sep_photometry(images:np.ndarray, # (N, h, w) stamps
         if kind == 'aper':
             f, fe, fl = sep.sum_circle(data, x, y, r, err=nz[i], mask=mask, subpix=5)
         else:
-            a = b = np.full(len(x), psf_sigma(psf_fwhm)); th = np.zeros(len(x))
+            a = b = np.full(len(x), psf_sigma(psf_fwhm))
+            th = np.zeros(len(x))
             try: obj = sep.extract(data, 3.0, err=nz[i], mask=mask)
-            except Exception: obj = np.zeros(0, dtype=[('x', float), ('y', float), ('a', float), ('b', float), ('theta', float)])
+            except Exception:
+                obj = np.zeros(0, dtype=[('x', float), ('y', float), ('a', float), ('b', float), ('theta', float)])
             if len(obj):
-                dd = np.hypot(x[:, None] - obj['x'], y[:, None] - obj['y']); j = dd.argmin(1); near = dd.min(1) < 2
-                a = np.where(near, obj['a'][j], a); b = np.where(near, obj['b'][j], b); th = np.where(near, obj['theta'][j], th)
+                dd = np.hypot(x[:, None] - obj['x'], y[:, None] - obj['y'])
+                j = dd.argmin(1)
+                near = dd.min(1) < 2
+                a = np.where(near, obj['a'][j], a)
+                b = np.where(near, obj['b'][j], b)
+                th = np.where(near, obj['theta'][j], th)
             kr, _ = sep.kron_radius(data, x, y, a, b, th, 6.0, mask=mask)
             kr = np.where(np.isfinite(kr) & (kr > 0), kr, 1.0)
-            f, fe, fl = sep.sum_ellipse(data, x, y, a, b, th, np.maximum(2.5*kr, 1.75/np.sqrt(a*b)), err=nz[i], mask=mask, subpix=5)
+            f, fe, fl = sep.sum_ellipse(data, x, y, a, b, th, np.maximum(2.5*kr, 1.75/np.sqrt(a*b)), err=nz[i],
+                                        mask=mask, subpix=5)
         for j in range(len(x)):
             rows.append((i, j, xy[j, 0], xy[j, 1], f[j] if ok[j] else np.nan, fe[j] if ok[j] else np.nan, int(fl[j])))
-    return Table(rows=rows, names=['stamp', 'source', 'x', 'y', 'flux', 'flux_err', 'flag'], dtype=[int, int, float, float, float, float, int])
+    return Table(rows=rows, names=['stamp', 'source', 'x', 'y', 'flux', 'flux_err', 'flag'],
+                 dtype=[int, int, float, float, float, float, int])
 
 def fit_single(images:np.ndarray, positions:np.ndarray, psf, noise, **kw)->Table:
     "Baseline: `fit_fluxes` of each source alone (neighbours not modelled); same Table layout as `fit_fluxes`."
@@ -629,9 +673,12 @@ def fit_single(images:np.ndarray, positions:np.ndarray, psf, noise, **kw)->Table
     if not isinstance(psf, PSFMixture): psf = fit_psf_gmm(psf)
     parts = []
     for j in range(pos.shape[1]):
-        t = fit_fluxes(images, pos[:, j:j+1], psf, noise, **kw); t['source'] = j; parts.append(t)
+        t = fit_fluxes(images, pos[:, j:j+1], psf, noise, **kw)
+        t['source'] = j
+        parts.append(t)
     from astropy.table import vstack
-    t = vstack(parts); t.sort(['stamp', 'source'])
+    t = vstack(parts)
+    t.sort(['stamp', 'source'])
     return t
 
 # %% ../nbs/07_photometry.ipynb #2b40ffbf
@@ -646,10 +693,12 @@ def external_fitter()->str|None:
 _AP_MODEL = {'exp': 'exponential galaxy model', 'dev': 'sersic galaxy model', 'sersic': 'sersic galaxy model'}
 
 def _astrophot():
-    "Import AstroPhot (optional, GPL-3) without its import-time side effects: a log file in the working directory, messages on stdout."
+    ("Import AstroPhot (optional, GPL-3) without its import-time side effects: "
+     "a log file in the working directory, messages on stdout.")
     import logging
     root = logging.getLogger()
-    if not root.handlers: root.addHandler(logging.NullHandler())  # else its logging.basicConfig writes AstroPhot.log here
+    if not root.handlers:  # else its logging.basicConfig writes AstroPhot.log here
+        root.addHandler(logging.NullHandler())
     try: import astrophot as ap
     except ImportError: raise ConfigError("astrophot is not installed (pip install astrophot)") from None
     out = getattr(ap.config, 'out_handler', None)
@@ -657,27 +706,31 @@ def _astrophot():
     return ap
 
 def _sersic_total_flux(Ie, Re, q, n, b_of_n):
-    "Total flux of AstroPhot's untruncated elliptical Sérsic profile (Re along the major axis): 2π n q Re² Ie e^b b^(−2n) Γ(2n)."
+    ("Total flux of AstroPhot's untruncated elliptical Sérsic profile (Re along the major axis): "
+     "2π n q Re² Ie e^b b^(−2n) Γ(2n).")
     b = b_of_n(n)
     return 2*math.pi*n*q*Re**2*Ie*torch.exp(b + torch.lgamma(2*n) - 2*n*torch.log(b))
 
 def astrophot_fluxes(images, # (N, h, w) stamps (NaN = masked pixel)
                      positions, # (N, k, 2) starting x, y (0-based pixels, x = column); NaN rows = no source
-                     psf_image, # PSF image WITHOUT the pixel response (GalSim method='no_pixel'), odd-sized, holding nearly all its light
+                     psf_image, # PSF WITHOUT the pixel response (GalSim 'no_pixel'), odd-sized, nearly all its light
                      noise, # σ per pixel: a number, (N,) or (N, h, w)
                      pixel_scale:float, # arcsec per pixel
                      profile:str='exp', # 'exp', 'dev' (Sérsic n = 4) or 'sersic' (n free)
                      hlr=2.0, # starting half-light radius (pixels): a number or (N, k)
-                     pos_prior:float|None=0.5, # Gaussian prior σ (pixels) of the centres about the given ones, as `fit_fluxes`'; None: none
+                     pos_prior:float|None=0.5, # Gaussian centre prior σ (pixels), as in `fit_fluxes`; None: none
                      max_iter:int|None=None # Levenberg-Marquardt iterations (AstroPhot's default when None)
                     )->tuple:
-    "AstroPhot's simultaneous fit of each stamp's sources: (flux, flux_err), each (N, k), total fluxes of the fitted profiles in the stamp's units."
+    ("AstroPhot's simultaneous fit of each stamp's sources: (flux, flux_err), each (N, k), "
+     "total fluxes of the fitted profiles in the stamp's units.")
     ap = _astrophot()
     from astrophot.models.func.sersic import sersic_n_to_b
     if profile not in _AP_MODEL: raise ConfigError(f"profile {profile!r}: use one of {', '.join(_AP_MODEL)}")
-    imgs = np.asarray(images, dtype=np.float64); pos = np.asarray(positions, dtype=np.float64)
+    imgs = np.asarray(images, dtype=np.float64)
+    pos = np.asarray(positions, dtype=np.float64)
     if pos.ndim == 2: pos = pos[:, None]
-    N, h, w = imgs.shape; k = pos.shape[1]
+    N, h, w = imgs.shape
+    k = pos.shape[1]
     nz = np.asarray(noise, dtype=np.float64)
     sig = np.broadcast_to(nz.reshape(nz.shape + (1, 1)) if nz.ndim == 1 else nz, imgs.shape)
     hlr0, ps = np.broadcast_to(np.asarray(hlr, dtype=np.float64), (N, k)), float(pixel_scale)
@@ -685,14 +738,19 @@ def astrophot_fluxes(images, # (N, h, w) stamps (NaN = masked pixel)
     if p.ndim != 2 or p.shape[0] % 2 == 0 or p.shape[1] % 2 == 0 or not p.sum() > 0:
         raise InputError(f"psf_image: need an odd-sized 2-D image with a positive sum, got shape {p.shape}")
     p = p/p.sum()  # normalised before cropping: the light outside the crop stays out of the model
-    cy, cx = p.shape[0]//2, p.shape[1]//2; hy, hx = min(cy, h - 1), min(cx, w - 1)
+    cy, cx = p.shape[0]//2, p.shape[1]//2
+    hy, hx = min(cy, h - 1), min(cx, w - 1)
     psf = ap.PSFImage(data=p[cy - hy:cy + hy + 1, cx - hx:cx + hx + 1])
     flux, err = np.full((N, k), np.nan), np.full((N, k), np.nan)
-    n0 = 4.0 if profile == 'dev' else 1.0; b0 = float(sersic_n_to_b(n0))
-    threads = torch.get_num_threads(); torch.set_num_threads(1)  # its many tiny tensor operations: 0.5 s per stamp on one
-    try:                                                          # thread, up to 30× slower on two when the machine is busy
-        for i in range(N): _astrophot_stamp(ap, sersic_n_to_b, imgs[i], pos[i], sig[i], hlr0[i], ps, psf, profile, n0, b0,
-                                            pos_prior, max_iter, flux[i], err[i])
+    n0 = 4.0 if profile == 'dev' else 1.0
+    b0 = float(sersic_n_to_b(n0))
+    threads = torch.get_num_threads()
+    # its many tiny tensor operations: 0.5 s per stamp on one thread, up to 30× slower on two when the machine is busy
+    torch.set_num_threads(1)
+    try:
+        for i in range(N):
+            _astrophot_stamp(ap, sersic_n_to_b, imgs[i], pos[i], sig[i], hlr0[i], ps, psf, profile, n0, b0, pos_prior,
+                             max_iter, flux[i], err[i])
     finally: torch.set_num_threads(threads)
     return flux, err
 
@@ -701,7 +759,8 @@ def _astrophot_stamp(ap, sersic_n_to_b, img, pos, sig, hlr0, ps, psf, profile, n
     h, w = img.shape
     act = np.flatnonzero(np.isfinite(pos).all(1))
     if not len(act): return
-    bad = ~(np.isfinite(img) & np.isfinite(sig) & (sig > 0)); d = np.where(bad, 0.0, img)
+    bad = ~(np.isfinite(img) & np.isfinite(sig) & (sig > 0))
+    d = np.where(bad, 0.0, img)
     tgt = ap.TargetImage(data=d, variance=np.where(bad, 1.0, sig)**2, mask=bad, pixelscale=ps, psf=psf)
     # start: the stamp's flux shared by the central pixel values; position angle and axis ratio from AstroPhot's
     # moments (a common fixed start stalls LM at q = 1 for galaxies turned ~90° from it)
@@ -724,16 +783,20 @@ def _astrophot_stamp(ap, sersic_n_to_b, img, pos, sig, hlr0, ps, psf, profile, n
                                   torch.full(c0.shape, pos_prior*ps, dtype=torch.float64))
     fit = ap.fit.LM(group, verbose=0, max_iter=max_iter, constraint=con).fit(update_uncertainty=False)
     idx, o = {}, 0  # position of each free parameter in the covariance (the order of `dynamic_params`)
-    for par in group.dynamic_params: idx[id(par)] = o; o += max(1, int(np.prod(par.value.shape)))
+    for par in group.dynamic_params:
+        idx[id(par)] = o
+        o += max(1, int(np.prod(par.value.shape)))
     cov = fit.covariance_matrix
     for j, m in zip(act, models):
         pars = [m.Ie, m.Re, m.q] + ([m.n] if profile == 'sersic' else [])
         vals = [par.value.detach().clone().requires_grad_(True) for par in pars]
         nval = vals[3] if profile == 'sersic' else torch.as_tensor(n0, dtype=vals[0].dtype)
         F = _sersic_total_flux(vals[0], vals[1], vals[2], nval, sersic_n_to_b)
-        g = torch.stack(torch.autograd.grad(F, vals)); sel = [idx[id(par)] for par in pars]
+        g = torch.stack(torch.autograd.grad(F, vals))
+        sel = [idx[id(par)] for par in pars]
         var = g @ cov[sel][:, sel] @ g  # the flux error with the correlations of Ie, Re, q (and n)
-        flux[j] = float(F.detach()); err[j] = math.sqrt(float(var)) if torch.isfinite(var) and var >= 0 else np.nan
+        flux[j] = float(F.detach())
+        err[j] = math.sqrt(float(var)) if torch.isfinite(var) and var >= 0 else np.nan
 
 
 # %% ../nbs/07_photometry.ipynb #e464b9d4
@@ -756,7 +819,8 @@ def cut_stamp(data:np.ndarray, # 2-D image
               half:int # half-size: the stamp is 2*half + 1 pixels on a side
              )->np.ndarray:
     "Stamp of size 2*half+1 centred on integer pixel (cx, cy), NaN-padded where it leaves the image."
-    n = 2*half + 1; out = np.full((n, n), np.nan)
+    n = 2*half + 1
+    out = np.full((n, n), np.nan)
     y0, x0 = cy - half, cx - half
     ys, xs = slice(max(y0, 0), min(y0 + n, data.shape[0])), slice(max(x0, 0), min(x0 + n, data.shape[1]))
     if ys.stop > ys.start and xs.stop > xs.start:
@@ -772,16 +836,21 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
                      max_stamp:int=101, # largest stamp (pixels); larger groups are fitted in it anyway, centred
                      hlr=2.0, # initial half-light radii (pixels): a number or one per source
                      g=0.0, # initial reduced shears: 0 or one (g1, g2) per source
-                     sersic_n=SERSIC_N0, # ('sersic') initial index (fixed without refinement): a number or one per source
-                     groups=None, # group label per source to use instead of friends-of-friends (e.g. another band's `group`)
+                     sersic_n=SERSIC_N0, # ('sersic') initial index (fixed without refinement): number or one per source
+                     groups=None, # group label per source, instead of friends-of-friends (e.g. another band's `group`)
                      voronoi:bool=True, # ignore the pixels of a group's stamp nearer to a source of another group
                      progress:bool=False, **kw # passed to `fit_fluxes`
                     )->Table:
-    "Simultaneous fit of every blend group of an image: one row per source, in input order; off-image sources unfitted, flagged `FLAG_OFF_IMAGE`."
+    ("Simultaneous fit of every blend group of an image: one row per source, in input order; "
+     "off-image sources unfitted, flagged `FLAG_OFF_IMAGE`.")
     if not isinstance(psf, PSFMixture): psf = fit_psf_gmm(psf)
-    x = np.asarray(x, dtype=float); y = np.asarray(y, dtype=float); n = len(x)
-    on = np.isfinite(x) & np.isfinite(y) & (x > -0.5) & (x < data.shape[1] - 0.5) & (y > -0.5) & (y < data.shape[0] - 0.5)
-    hl = np.broadcast_to(np.asarray(hlr, dtype=float), (n,)); gg = np.broadcast_to(np.asarray(g, dtype=float), (n, 2))
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    n = len(x)
+    on = (np.isfinite(x) & np.isfinite(y) & (x > -0.5) & (x < data.shape[1] - 0.5) & (y > -0.5)
+          & (y < data.shape[0] - 0.5))
+    hl = np.broadcast_to(np.asarray(hlr, dtype=float), (n,))
+    gg = np.broadcast_to(np.asarray(g, dtype=float), (n, 2))
     nn = np.broadcast_to(np.asarray(sersic_n, dtype=float), (n,))
     sersic = kw.get('profile') == 'sersic'
     fw = psf.fwhm
@@ -793,7 +862,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
             mb = g0 == big
             g0[mb] = g0.max() + 1 + blend_groups(x[on][mb], y[on][mb], min(link, LINK_CROWDED)*fw)
         grp[on] = np.unique(g0, return_inverse=True)[1]
-    size = np.zeros(n, int); size[on] = np.bincount(grp[on])[grp[on]] if on.any() else 0
+    size = np.zeros(n, int)
+    size[on] = np.bincount(grp[on])[grp[on]] if on.any() else 0
     nmap = np.broadcast_to(np.asarray(noise, dtype=float), data.shape)
     nan = lambda: np.full(n, np.nan)
     res = Table({'x': x.copy(), 'y': y.copy(), 'flux': nan(), 'flux_err': nan(), 'flux_err_stat': nan(), 'hlr': nan(),
@@ -806,7 +876,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     by_size = {}
     for m in members: by_size.setdefault(len(m), []).append(m)
     for k, ms in by_size.items():
-        cx = np.array([int(round(np.mean(x[m]))) for m in ms]); cy = np.array([int(round(np.mean(y[m]))) for m in ms])
+        cx = np.array([int(round(np.mean(x[m]))) for m in ms])
+        cy = np.array([int(round(np.mean(y[m]))) for m in ms])
         ext = max(max(np.abs(x[m] - c).max(), np.abs(y[m] - c2).max()) for m, c, c2 in zip(ms, cx, cy))
         half = int(min(np.ceil(ext + margin*fw), (max_stamp - 1)//2))
         stamps = np.array([cut_stamp(data, a, b, half) for a, b in zip(cx, cy)])
@@ -823,7 +894,8 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         off = np.repeat(np.c_[cx - half, cy - half], k, axis=0)
         cols = ('flux', 'flux_err', 'flux_err_stat', 'hlr', 'g1', 'g2', 'shift', 'chi2_fp', 'chi2', 'dof', 'flag')
         for c in cols + (('sersic_n',) if sersic else ()): res[c][idx] = t[c]
-        res['x'][idx] = np.asarray(t['x']) + off[:, 0]; res['y'][idx] = np.asarray(t['y']) + off[:, 1]
+        res['x'][idx] = np.asarray(t['x']) + off[:, 0]
+        res['y'][idx] = np.asarray(t['y']) + off[:, 1]
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
     return res
 
@@ -834,8 +906,8 @@ def band_psfs(im, # `core.Image` (2-D or a band cube)
              )->list:
     """One normalised PSF image per band of `im`, on its pixel grid. From, in order: `psf`; the image's PSF HDU (a
     cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ..., numbered as FITS
-    numbers axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with GalSim.
-    A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
+    numbers axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with
+    GalSim. A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
     src, p = (psf, psf) if psf is not None else (im.path, im.psf)
     if isinstance(p, (str, Path)): p = read_image(p, pixel_scale=im.pixel_scale).cube
     if p is not None:
@@ -872,16 +944,22 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
                     ref_band:int=0, # band of a cube whose fit sets the positions and shapes of every band
                     bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                    )->Table:
-    "Measure the fluxes of catalogued sources on an image by simultaneous Gaussian-mixture fits of blend groups; returns the Table."
+    ("Measure the fluxes of catalogued sources on an image by simultaneous Gaussian-mixture fits of blend groups; "
+     "returns the Table.")
     check_output(out, overwrite)
     im = read_image(img, survey=survey, bad_bits=bad_bits)
-    if not 0 <= ref_band < im.nbands: raise InputError(f"{img}: has {im.nbands} band(s), so there is no reference band {ref_band} (bands are 0..{im.nbands - 1})")
+    if not 0 <= ref_band < im.nbands:
+        raise InputError(f"{img}: has {im.nbands} band(s), so there is no reference band {ref_band} "
+                         f"(bands are 0..{im.nbands - 1})")
     try: c = Table.read(cat)
-    except Exception as e: raise InputError(f"{cat}: cannot be read as a table ({type(e).__name__}: {str(e)[:100]})") from None
+    except Exception as e:
+        raise InputError(f"{cat}: cannot be read as a table ({type(e).__name__}: {str(e)[:100]})") from None
     if im.wcs is not None and {'ra', 'dec'} <= set(c.colnames) and not use_xy:
         x, y = im.wcs.world_to_pixel_values(np.asarray(c['ra'], float), np.asarray(c['dec'], float))
     elif {'x', 'y'} <= set(c.colnames): x, y = np.asarray(c['x'], float), np.asarray(c['y'], float)
-    else: raise InputError(f"{cat}: needs columns x, y (pixels) or ra, dec (with a WCS in the image); has {', '.join(c.colnames)}")
+    else:
+        raise InputError(f"{cat}: needs columns x, y (pixels) or ra, dec (with a WCS in the image); "
+                         f"has {', '.join(c.colnames)}")
     pms = [fit_psf_gmm(q) for q in band_psfs(im, psf, survey)]   # one PSF mixture per band
     noise = image_noise(im)
     sig = lambda b: np.sqrt(im.variance.reshape(im.cube.shape)[b]) if im.variance is not None else noise[b]
@@ -889,8 +967,10 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
     t = photometry_image(im.cube[ref_band].astype(np.float64), x, y, pms[ref_band], sig(ref_band), link=link,
                          profile=profile, refine=refine, hlr=h0)
     if im.nbands > 1:  # forced photometry: every band at the reference band's positions and shapes, fluxes only
-        fitted = np.isfinite(np.asarray(t['hlr'], float))   # unfitted sources (flag 1): catalogue position, initial shape
-        hf = np.where(fitted, t['hlr'], h0); gf = np.where(fitted[:, None], np.c_[t['g1'], t['g2']], 0.0)
+        # unfitted sources (flag 1): catalogue position, initial shape
+        fitted = np.isfinite(np.asarray(t['hlr'], float))
+        hf = np.where(fitted, t['hlr'], h0)
+        gf = np.where(fitted[:, None], np.c_[t['g1'], t['g2']], 0.0)
         nkw = dict(sersic_n=np.where(fitted, t['sersic_n'], SERSIC_N0)) if 'sersic_n' in t.colnames else {}
         for b in range(im.nbands):
             tb = photometry_image(im.cube[b].astype(np.float64), t['x'], t['y'], pms[b], sig(b), link=link,
@@ -912,8 +992,9 @@ def photometry_file(img, # FITS image (2-D or band cube) whose pixels are measur
     if c.meta: t.meta['catalog_meta'] = dict(c.meta)
     with atomic_output(out, overwrite) as tmp: t.write(tmp, format='ascii.ecsv', overwrite=True)
     n_off = int(((np.asarray(t['flag']) & FLAG_OFF_IMAGE) > 0).sum())
-    if n_off: warnings.warn(f"{cat}: {n_off} of {len(t)} rows lie outside {img} (or have no finite position); kept unmeasured "
-                            f"(NaN flux, flag {FLAG_OFF_IMAGE})", OffImageWarning, stacklevel=2)
+    if n_off:
+        warnings.warn(f"{cat}: {n_off} of {len(t)} rows lie outside {img} (or have no finite position); "
+                      f"kept unmeasured (NaN flux, flag {FLAG_OFF_IMAGE})", OffImageWarning, stacklevel=2)
     return t
 
 @script(pos=['img', 'cat', 'out'])
@@ -929,7 +1010,7 @@ def photometry_cli(img:str, # FITS image (2-D or band cube) whose pixels are mea
                    use_xy:bool=False, # use the catalogue's x, y even when it has ra, dec
                    ref_band:int=0, # band of a cube (0-based) whose fit sets the common positions and shapes
                    overwrite:bool=False, # replace an existing output
-                   bad_bits:str=None, # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
+                   bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                   ):
     "Measure fluxes of catalogued sources on IMG (simultaneous fits of blend groups) and write an ECSV catalogue."
     with warnings.catch_warnings(record=True) as caught:

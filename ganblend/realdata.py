@@ -57,7 +57,9 @@ def effective_psf(psf, # None (survey default), FWHM (arcsec), galsim.GSObject (
     return galsim.InterpolatedImage(galsim.Image(arr/arr.sum(), scale=pixel_scale), flux=1.0)
 
 # %% ../nbs/01b_realdata.ipynb #b754597b
-def _odd(x): n = int(np.ceil(x)); return n + 1 - n % 2
+def _odd(x):
+    n = int(np.ceil(x))
+    return n + 1 - n % 2
 
 def matching_kernel(source:galsim.GSObject, # effective PSF of the sharp image (unit flux)
                     target:galsim.GSObject, # effective PSF wanted (unit flux), broader than `source`
@@ -70,7 +72,8 @@ def matching_kernel(source:galsim.GSObject, # effective PSF of the sharp image (
     fwhm_t = measure_fwhm(box, pixel_scale/4)
     fwhm_s = measure_fwhm(source.drawImage(nx=255, ny=255, scale=pixel_scale/4, method='no_pixel').array, pixel_scale/4)
     if fwhm_s >= fwhm_t:
-        raise InputError(f"PSF matching: the space PSF (FWHM {fwhm_s:.3f}\") is not sharper than the ground PSF ({fwhm_t:.3f}\")")
+        raise InputError(f"PSF matching: the space PSF (FWHM {fwhm_s:.3f}\") "
+                         f"is not sharper than the ground PSF ({fwhm_t:.3f}\")")
     size = _odd(8*fwhm_t/pixel_scale) if size is None else _odd(size)
     big = max(_odd(12*fwhm_t/pixel_scale), 2*size + 1, 255)
     s = source.drawImage(nx=big, ny=big, scale=pixel_scale, method='no_pixel').array
@@ -92,7 +95,8 @@ def resample_flux(img:np.ndarray, # (ny, nx) band-limited image (PSF already app
     if mag == 0: return np.zeros(tuple(int(n) for n in out_shape), np.float32)
     if abs(tot) < 1e-3*mag:  # GalSim needs a non-zero total flux; resampling is linear, so shift and shift back
         one = np.ones_like(img)*mag/img.size
-        return (_resample(img + one, in_scale, out_scale, out_shape) - _resample(one, in_scale, out_scale, out_shape)).astype(np.float32)
+        return (_resample(img + one, in_scale, out_scale, out_shape)
+                - _resample(one, in_scale, out_scale, out_shape)).astype(np.float32)
     return _resample(img, in_scale, out_scale, out_shape).astype(np.float32)
 
 def _resample(img, in_scale, out_scale, out_shape):
@@ -129,10 +133,10 @@ def _as_rng(rng): return rng if isinstance(rng, np.random.Generator) else np.ran
 
 def degrade_to_ground(space_img:np.ndarray, # (ny, nx) space image, any flux unit (see `magzero`)
                       space_pixel_scale:float=0.06, # arcsec/pixel of `space_img`
-                      ground:SurveySpec|str='hsc-i', # ground survey-band key or SurveySpec (pixel scale, PSF, sky; `dataclasses.replace` one to change them)
+                      ground:SurveySpec|str='hsc-i', # ground survey-band key or SurveySpec (pixel scale, PSF, sky)
                       space:SurveySpec|str='hst-f775w', # space survey-band: default PSF and flux unit
-                      space_psf=None, # None (from `space`), FWHM (arcsec), galsim object, or ePSF image at `space_pixel_scale`
-                      ground_psf=None, # None (from `ground`), FWHM (arcsec), galsim object, or ePSF image at the ground pixel scale
+                      space_psf=None, # None (from `space`), FWHM (arcsec), galsim object or ePSF at `space_pixel_scale`
+                      ground_psf=None, # None (from `ground`), FWHM (arcsec), galsim object or ePSF at the ground scale
                       ground_shape=None, # (ny, nx) of the output; None: the same sky area, rounded
                       magzero:float|None=None, # AB zero point of `space_img`'s unit; None: `space.magzero` (electrons)
                       flux_scale:float|str=1.0, # multiply the output by this ('ground': convert to ground electrons)
@@ -142,7 +146,8 @@ def degrade_to_ground(space_img:np.ndarray, # (ny, nx) space image, any flux uni
                       return_variance:bool=False, # also return the noise variance per ground pixel
                       kernel:np.ndarray|None=None, # precomputed matching kernel (speeds up many cutouts)
                      ):
-    "Make the ground-survey image of the sky in `space_img`: PSF-matched, resampled (flux-conserving), with ground noise."
+    ("Make the ground-survey image of the sky in `space_img`: PSF-matched, resampled (flux-conserving), "
+     "with ground noise.")
     img = np.asarray(space_img, dtype=np.float64)
     if img.ndim != 2: raise InputError(f"space_img: expected a 2-D image, got shape {img.shape}")
     if not np.isfinite(img).all(): raise InputError("space_img: has non-finite pixels; fill or mask them first")
@@ -169,7 +174,7 @@ def pairs_from_space(space:np.ndarray, # (N, Bs, H, W) or (N, H, W) space cutout
                      ground_bands=('hsc-i',), # ground survey-bands to make
                      space_pixel_scale:float|None=None, # arcsec/pixel (None: the space survey's)
                      ground_size:int|None=None, # ground stamp side (None: same sky area)
-                     magzero=None, # AB zero point of the input unit, one per band (None: already in each band's electrons)
+                     magzero=None, # AB zero point of the input unit, per band (None: already in each band's electrons)
                      truth:Table|None=None, # per-cutout table to carry along (N rows)
                      seed:int=0, # recorded in the PairSet
                      progress:bool=True, # show a progress bar
@@ -185,19 +190,24 @@ def pairs_from_space(space:np.ndarray, # (N, Bs, H, W) or (N, H, W) space cutout
     to_e = np.array([1.0 if m is None else 10**(0.4*(s.magzero - m)) for s, m in zip(sbands, mz)], np.float32)
     space = space*to_e[:, None, None]
     if not np.isfinite(space).all(): raise InputError("space: cutouts have non-finite pixels; fill or mask them first")
-    src = [min(range(len(sbands)), key=lambda j: abs(effective_wavelength(sbands[j]) - effective_wavelength(g))) for g in gbands]
+    src = [min(range(len(sbands)), key=lambda j: abs(effective_wavelength(sbands[j]) - effective_wavelength(g)))
+           for g in gbands]
     n_g = ground_size or int(round(space.shape[-1]*ps/gbands[0].pixel_scale))
-    kernels = [matching_kernel(effective_psf(None, sbands[j], ps), effective_psf(None, g, g.pixel_scale), ps) for j, g in zip(src, gbands)]
+    kernels = [matching_kernel(effective_psf(None, sbands[j], ps), effective_psf(None, g, g.pixel_scale), ps)
+               for j, g in zip(src, gbands)]
     ground = np.zeros((len(space), len(gbands), n_g, n_g), np.float32)
     for i in tqdm(range(len(space)), disable=not progress, desc='degrading', unit='cutout'):
         for k, (j, g) in enumerate(zip(src, gbands)):
-            ground[i, k] = degrade_to_ground(space[i, j], ps, g, sbands[j], ground_shape=(n_g, n_g), flux_scale='ground',
-                                             add_noise=False, kernel=kernels[k])
+            ground[i, k] = degrade_to_ground(space[i, j], ps, g, sbands[j], ground_shape=(n_g, n_g),
+                                             flux_scale='ground', add_noise=False, kernel=kernels[k])
     tab = Table(truth, copy=True) if truth is not None else Table({'id': np.arange(len(space))})
     if len(tab) != len(space): raise InputError(f"truth: {len(tab)} rows for {len(space)} cutouts")
-    for b, arr in [(s.name, space[:, j]) for j, s in enumerate(sbands)] + [(g.name, ground[:, k]) for k, g in enumerate(gbands)]:
-        tab[f'flux_{b}'] = arr.sum(axis=(1, 2)); tab[f'flux_{b}'].unit = 'electron'
-    tab.meta.update(space_bands=[s.name for s in sbands], ground_bands=[g.name for g in gbands], source='pairs_from_space')
+    for b, arr in ([(s.name, space[:, j]) for j, s in enumerate(sbands)]
+                   + [(g.name, ground[:, k]) for k, g in enumerate(gbands)]):
+        tab[f'flux_{b}'] = arr.sum(axis=(1, 2))
+        tab[f'flux_{b}'].unit = 'electron'
+    tab.meta.update(space_bands=[s.name for s in sbands], ground_bands=[g.name for g in gbands],
+                    source='pairs_from_space')
     return PairSet(space, ground, tab, [s.name for s in sbands], [g.name for g in gbands], seed)
 
 # %% ../nbs/01b_realdata.ipynb #f9ff3533
@@ -215,7 +225,7 @@ def _header_magzero(h):
 def degrade_fits(in_path, # FITS cutout at space resolution: 2-D image or (bands, y, x) cube
                  out_path, # output FITS at ground resolution
                  survey:str='hsc-i', # ground survey-band key (comma-separated, one per band, for cubes)
-                 space_survey:str|None='hst-f775w', # space survey-band(s) for PSF/zero point defaults when the file has none
+                 space_survey:str|None='hst-f775w', # space survey-band(s): default PSF/zero point if the file has none
                  space_psf_fwhm:float|None=None, # arcsec, overrides the file's PSF
                  ground_psf_fwhm:float|None=None, # arcsec, overrides the survey's PSF FWHM
                  magzero:float|None=None, # AB zero point of the input unit; overrides MAGZERO
@@ -231,13 +241,16 @@ def degrade_fits(in_path, # FITS cutout at space resolution: 2-D image or (bands
     spaces = [get_survey(s) if s else None for s in _split(space_survey, nb, 'space_survey')]
     mz = magzero if magzero is not None else _header_magzero(im.header)
     if mz is None:
-        if spaces[0] is None and add_noise: raise InputError(f"{in_path}: no MAGZERO keyword; give --magzero or --space-survey")
+        if spaces[0] is None and add_noise:
+            raise InputError(f"{in_path}: no MAGZERO keyword; give --magzero or --space-survey")
         mz = spaces[0].magzero if spaces[0] is not None else grounds[0].magzero
     if space_psf_fwhm is not None: spsf = space_psf_fwhm
     elif im.psf is not None: spsf = im.psf if im.psf.ndim == 2 else None
     else:
         kw = next((float(im.header[k]) for k in ('PSF_FWHM', 'SEEING', 'FWHM') if k in im.header), None)
-        if kw is None and spaces[0] is None: raise InputError(f"{in_path}: no PSF (PSF HDU or PSF_FWHM keyword); give --space-psf-fwhm or --space-survey")
+        if kw is None and spaces[0] is None:
+            raise InputError(f"{in_path}: no PSF (PSF HDU or PSF_FWHM keyword); "
+                             "give --space-psf-fwhm or --space-survey")
         spsf = kw
     noise_in = image_noise(im) if (im.variance is not None or 'NOISE' in im.header) else np.zeros(nb)
     rng = np.random.default_rng(seed)
@@ -251,7 +264,8 @@ def degrade_fits(in_path, # FITS cutout at space resolution: 2-D image or (bands
         if bad.any():
             touched = resample_flux(bad.astype(np.float64), im.pixel_scale, grounds[b].pixel_scale, g.shape) > 0.02
             g[touched] = np.nan
-        cube.append(g); varc.append(v)
+        cube.append(g)
+        varc.append(v)
     data, var = np.array(cube), np.array(varc)
     if im.data.ndim == 2: data, var = data[0], var[0]
     g0 = grounds[0]
@@ -267,5 +281,6 @@ def degrade_fits(in_path, # FITS cutout at space resolution: 2-D image or (bands
                             'NOISE': (float(np.sqrt(np.median(var))), 'sky noise per pixel, image units'),
                             'PIXSCALE': (ps_g, 'arcsec/pixel')},
                            survey=','.join(s.name for s in grounds), seed=seed, src=Path(in_path).name[:60])
-    hdus = [fits.ImageHDU(var.astype(np.float32), name='VARIANCE'), fits.ImageHDU(psf_img.astype(np.float32), name='PSF')]
+    hdus = [fits.ImageHDU(var.astype(np.float32), name='VARIANCE'),
+            fits.ImageHDU(psf_img.astype(np.float32), name='PSF')]
     return write_image(out_path, data, header=hdr, wcs=wcs, bunit=im.bunit, extra=extra, hdus=hdus, overwrite=overwrite)

@@ -48,7 +48,8 @@ def _draw_z(rng, mag, zmax=3.0):
     z = rng.gamma(3.0, z0_of_mag(mag))
     bad = (z >= zmax) | (z <= 0)
     while bad.any():
-        z[bad] = rng.gamma(3.0, z0_of_mag(mag[bad])); bad = (z >= zmax) | (z <= 0)
+        z[bad] = rng.gamma(3.0, z0_of_mag(mag[bad]))
+        bad = (z >= zmax) | (z <= 0)
     return z
 
 def type_probabilities(z):
@@ -68,12 +69,14 @@ def disk_axis_ratio(cos_i, q0=0.2):
 def _b_n(n): return gammaincinv(2*n, 0.5)
 
 def enclosed_radius(frac, fb, hb, hd, iters=60):
-    "Radius (arcsec) enclosing `frac` of the light of bulge (n=4, hlr `hb`, fraction `fb`) + exponential disk (hlr `hd`)."
+    ("Radius (arcsec) enclosing `frac` of the light of bulge (n=4, hlr `hb`, fraction `fb`) "
+     "+ exponential disk (hlr `hd`).")
     fb, hb, hd = (np.asarray(a, dtype=float) for a in (fb, hb, hd))
     def L(r): return fb*gammainc(8, _b_n(4)*(r/hb)**0.25) + (1 - fb)*gammainc(2, _b_n(1)*(r/hd))
     lo, hi = np.full(fb.shape, -6.0), np.full(fb.shape, 4.0)  # bisection in ln r
     for _ in range(iters):
-        mid = (lo + hi)/2; inside = L(np.exp(mid)) < frac
+        mid = (lo + hi)/2
+        inside = L(np.exp(mid)) < frac
         lo, hi = np.where(inside, mid, lo), np.where(inside, hi, mid)
     return np.exp((lo + hi)/2)
 
@@ -91,7 +94,8 @@ def draw_population(n:int, # number of galaxies
                     mag_range=(20., 25.5), # AB magnitude range in F775W (≈ HSC i)
                     max_offset:float=0.084, # arcsec: centres are offset uniformly in ±max_offset per axis
                    )->Table:
-    "Draw `n` galaxies from the published distributions above; one table row per galaxy (sizes in arcsec, angles in degrees)."
+    ("Draw `n` galaxies from the published distributions above; "
+     "one table row per galaxy (sizes in arcsec, angles in degrees).")
     if n < 0: raise InputError(f"n: must be ≥ 0, got {n}")
     lo, hi = map(float, mag_range)
     if not lo < hi: raise InputError(f"mag_range: needs lo < hi, got {mag_range}")
@@ -118,13 +122,14 @@ def draw_population(n:int, # number of galaxies
     knot_frac = np.where(n_knots > 0, knot_frac, 0.)
     dx, dy = rng.uniform(-max_offset, max_offset, (2, n))
     seeds = rng.integers(1, 2**31 - 1, n)
-    tab = Table(dict(id=np.arange(n), mag=mag, z=z, sed=sed, bulge_frac=bulge_frac, hlr_disk=hlr_disk, hlr_bulge=hlr_bulge,
-                     q=np.where(bulge_frac >= 0.5, q_bulge, q_disk), q_disk=q_disk, q_bulge=q_bulge, beta=beta,
-                     n_knots=n_knots, knot_frac=knot_frac,
+    tab = Table(dict(id=np.arange(n), mag=mag, z=z, sed=sed, bulge_frac=bulge_frac, hlr_disk=hlr_disk,
+                     hlr_bulge=hlr_bulge, q=np.where(bulge_frac >= 0.5, q_bulge, q_disk), q_disk=q_disk,
+                     q_bulge=q_bulge, beta=beta, n_knots=n_knots, knot_frac=knot_frac,
                      hlr=enclosed_radius(0.5, bulge_frac, hlr_bulge, hlr_disk),
                      sersic_n=effective_sersic_n(bulge_frac, hlr_bulge, hlr_disk), dx=dx, dy=dy, seed=seeds))
     for c in ('hlr', 'hlr_disk', 'hlr_bulge', 'dx', 'dy'): tab[c].unit = 'arcsec'
-    tab['beta'].unit = 'deg'; tab['mag'].unit = 'mag'
+    tab['beta'].unit = 'deg'
+    tab['mag'].unit = 'mag'
     tab.meta.update(seed=seed, mag_range=[lo, hi], ref_band=REF_BAND)
     return tab
 
@@ -169,7 +174,8 @@ COMPONENTS = ('bulge', 'disk', 'knots')
 
 def component_fractions(tab)->np.ndarray:
     "F775W light fractions (..., 3) of bulge, smooth disk and knots of a table or row (`bulge_frac`, `knot_frac`)."
-    fb = np.asarray(tab['bulge_frac'], float); fk = np.asarray(tab['knot_frac'], float)
+    fb = np.asarray(tab['bulge_frac'], float)
+    fk = np.asarray(tab['knot_frac'], float)
     return np.stack([fb, (1 - fb)*(1 - fk), (1 - fb)*fk], -1)
 
 def _component_seds(sed): return ('E', sed, 'Im')
@@ -199,11 +205,14 @@ def band_fluxes(tab:Table, bands)->Table:
 
 # %% ../nbs/01_simulate.ipynb #3824ad04
 GSPARAMS = galsim.GSParams(folding_threshold=2e-2, maxk_threshold=5e-3)
-"FFT accuracy used for every galaxy: images agree with GalSim's defaults to < 1e-4 of the peak (tested below), 4× faster."
+("FFT accuracy used for every galaxy: images agree with GalSim's defaults to < 1e-4 of the peak (tested below), "
+ "4× faster.")
 
 def knot_positions(row)->np.ndarray:
-    "Knot positions (n_knots, 2) in arcsec from the galaxy centre: drawn from the disk profile, sheared like the disk, re-centred."
-    return _knot_positions(int(row['n_knots']), float(row['hlr_disk']), float(row['q_disk']), float(row['beta']), int(row['seed'])).copy()
+    ("Knot positions (n_knots, 2) in arcsec from the galaxy centre: drawn from the disk profile, "
+     "sheared like the disk, re-centred.")
+    return _knot_positions(int(row['n_knots']), float(row['hlr_disk']), float(row['q_disk']), float(row['beta']),
+                           int(row['seed'])).copy()
 
 @functools.lru_cache(256)
 def _knot_positions(n, hlr, q, beta, seed):
@@ -218,10 +227,13 @@ def galaxy_shapes(row, # population row
                  )->list:
     "Unit-flux achromatic shapes [bulge, disk, knots or None] of one population row, sheared, centred on the origin."
     beta = float(row['beta'])*galsim.degrees
-    bulge = galsim.DeVaucouleurs(half_light_radius=float(row['hlr_bulge']), gsparams=GSPARAMS).shear(q=float(row['q_bulge']), beta=beta)
-    disk = galsim.Exponential(half_light_radius=float(row['hlr_disk']), gsparams=GSPARAMS).shear(q=float(row['q_disk']), beta=beta)
+    bulge = (galsim.DeVaucouleurs(half_light_radius=float(row['hlr_bulge']), gsparams=GSPARAMS)
+             .shear(q=float(row['q_bulge']), beta=beta))
+    disk = (galsim.Exponential(half_light_radius=float(row['hlr_disk']), gsparams=GSPARAMS)
+            .shear(q=float(row['q_disk']), beta=beta))
     pts = knot_positions(row) if knots else []
-    kn = galsim.Add([galsim.Gaussian(fwhm=KNOT_FWHM, flux=1/len(pts), gsparams=GSPARAMS).shift(*p) for p in pts]) if len(pts) else None
+    kn = (galsim.Add([galsim.Gaussian(fwhm=KNOT_FWHM, flux=1/len(pts), gsparams=GSPARAMS).shift(*p) for p in pts])
+          if len(pts) else None)
     return [bulge, disk, kn]
 
 def galaxy_in_band(row, # population row
@@ -235,12 +247,14 @@ def galaxy_in_band(row, # population row
     return galsim.Add(parts) if len(parts) > 1 else parts[0]
 
 def galaxy_profile(row)->galsim.ChromaticObject:
-    "Chromatic GalSim profile of a population row: bulge (E SED) + disk (its SED) + knots (Im SED) at redshift `z`, F775W magnitude `mag`."
+    ("Chromatic GalSim profile of a population row: bulge (E SED) + disk (its SED) + knots (Im SED) "
+     "at redshift `z`, F775W magnitude `mag`.")
     frac = component_fractions(row)
     bp, parts = bandpass_for(REF_BAND), []
     for s, f, sed in zip(galaxy_shapes(row), frac, _component_seds(str(row['sed']))):
         if s is None or f <= 0: continue
-        parts.append(s*sed_template(sed).atRedshift(float(row['z'])).withMagnitude(float(row['mag']) - 2.5*np.log10(f), bp))
+        parts.append(s*sed_template(sed).atRedshift(float(row['z']))
+                     .withMagnitude(float(row['mag']) - 2.5*np.log10(f), bp))
     return galsim.Add(parts) if len(parts) > 1 else parts[0]
 
 # %% ../nbs/01_simulate.ipynb #3f649f51
@@ -250,9 +264,12 @@ def space_psf(lam:float, # effective wavelength (nm)
               obscuration:float=0.33, # linear central obscuration (HST)
               gsparams=None, # galsim.GSParams of the profile
              )->galsim.GSObject:
-    "Space-telescope PSF (arcsec units): obscured Airy ⊗ Gaussian jitter, the jitter solved so that the FWHM is `fwhm`."
+    ("Space-telescope PSF (arcsec units): obscured Airy ⊗ Gaussian jitter, "
+     "the jitter solved so that the FWHM is `fwhm`.")
     airy = galsim.Airy(lam=lam, diam=diam, obscuration=obscuration, scale_unit=galsim.arcsec, gsparams=gsparams)
-    def measured(g): return galsim.Convolve(airy, galsim.Gaussian(fwhm=g)).drawImage(nx=128, ny=128, scale=0.004, method='no_pixel').calculateFWHM()
+    def measured(g):
+        return (galsim.Convolve(airy, galsim.Gaussian(fwhm=g))
+                .drawImage(nx=128, ny=128, scale=0.004, method='no_pixel').calculateFWHM())
     g = np.sqrt(max(fwhm**2 - (1.03*airy.lam_over_diam)**2, 1e-4))
     for _ in range(3): g = np.sqrt(max(g**2 + fwhm**2 - measured(g)**2, 1e-6))  # fixed point on the measured FWHM
     return galsim.Convolve(airy, galsim.Gaussian(fwhm=g, gsparams=gsparams), gsparams=gsparams)
@@ -268,7 +285,8 @@ def psf_for(spec)->galsim.GSObject:
 def psf_image(spec, # SurveySpec or key
               n:int=25, # stamp side in pixels
              )->np.ndarray:
-    "The band's PSF integrated over its pixels, centred on pixel (n-1)/2, on an (n, n) float32 stamp normalised to sum 1."
+    ("The band's PSF integrated over its pixels, centred on pixel (n-1)/2, "
+     "on an (n, n) float32 stamp normalised to sum 1.")
     spec = get_survey(spec)
     im = psf_for(spec).drawImage(nx=n, ny=n, scale=spec.pixel_scale).array.astype(np.float64)
     return (im/im.sum()).astype(np.float32)
@@ -296,15 +314,19 @@ def render(profile, # galsim GSObject (flux in electrons) or ChromaticObject (SE
 _OS = 2  # oversampling of the knot grid: the pixel-convolved PSFs are band-limited below its Nyquist frequency
 
 def _knot_grid(n):
-    "Side (fine samples) of the periodic knot grid for an n-pixel stamp: ≥ 1.5 n pixels, so wrapped PSF wings stay > 2\" away."
+    ("Side (fine samples) of the periodic knot grid for an n-pixel stamp: ≥ 1.5 n pixels, "
+     "so wrapped PSF wings stay > 2\" away.")
     return 2*_OS*((int(1.5*n) + 4)//2)
 
 @functools.lru_cache(None)
 def _point_kernel_ft(spec, n):
     "FFT of a unit-flux knot (PSF ⊗ knot ⊗ pixel) sampled on the periodic knot grid, _OS× finer than the pixels."
-    spec = get_survey(spec); m = _knot_grid(n)
-    k = galsim.Convolve(psf_for(spec), galsim.Gaussian(fwhm=KNOT_FWHM), galsim.Pixel(spec.pixel_scale), gsparams=GSPARAMS)
-    im = k.drawImage(nx=m, ny=m, scale=spec.pixel_scale/_OS, method='no_pixel', offset=(0.5, 0.5)).array  # centre on pixel m/2
+    spec = get_survey(spec)
+    m = _knot_grid(n)
+    k = galsim.Convolve(psf_for(spec), galsim.Gaussian(fwhm=KNOT_FWHM), galsim.Pixel(spec.pixel_scale),
+                        gsparams=GSPARAMS)
+    # centre on pixel m/2
+    im = k.drawImage(nx=m, ny=m, scale=spec.pixel_scale/_OS, method='no_pixel', offset=(0.5, 0.5)).array
     return (np.fft.rfft2(np.fft.ifftshift(im.astype(np.float64)))*_OS**2).astype(np.complex64)
 
 def render_points(points, # (k, 2) arcsec positions of the knots from the stamp centre
@@ -312,16 +334,19 @@ def render_points(points, # (k, 2) arcsec positions of the knots from the stamp 
                   n:int, # stamp side in pixels
                   flux=1., # electrons of each knot (scalar or (k,))
                  )->np.ndarray:
-    "Noiseless image (n, n) — (n_bands, n, n) for a list of bands — of Gaussian knots (`KNOT_FWHM`) ⊗ PSF ⊗ pixel, in electrons."
+    ("Noiseless image (n, n) — (n_bands, n, n) for a list of bands — "
+     "of Gaussian knots (`KNOT_FWHM`) ⊗ PSF ⊗ pixel, in electrons.")
     specs = [get_survey(b) for b in spec] if isinstance(spec, (list, tuple)) else [get_survey(spec)]
     m, ps = _knot_grid(n), specs[0].pixel_scale
     pts = np.atleast_2d(np.asarray(points, float))
     out = np.zeros((len(specs), n, n), np.float32)
     if len(pts):
-        # knot shifts as phase factors, separable in kx and ky; summed by broadcasting (BLAS threads would oversubscribe workers)
+        # knot shifts as phase factors, separable in kx and ky;
+        # summed by broadcasting (BLAS threads would oversubscribe workers)
         u = (pts/ps + (n - 1)/2)*_OS  # fine-grid samples; sample 0 is the centre of pixel 0
         phx = np.exp(-2j*np.pi*np.outer(u[:, 0], np.fft.rfftfreq(m))).astype(np.complex64)
-        phy = (np.exp(-2j*np.pi*np.outer(u[:, 1], np.fft.fftfreq(m)))*np.broadcast_to(flux, (len(pts),))[:, None]).astype(np.complex64)
+        phy = (np.exp(-2j*np.pi*np.outer(u[:, 1], np.fft.fftfreq(m)))
+               *np.broadcast_to(flux, (len(pts),))[:, None]).astype(np.complex64)
         s = (phy[:, :, None]*phx[:, None, :]).sum(0)
         for j, sp_ in enumerate(specs):
             out[j] = np.fft.irfft2(_point_kernel_ft(sp_, n)*s, s=(m, m))[:n*_OS:_OS, :n*_OS:_OS]
@@ -417,7 +442,8 @@ class PairSet:
     def __getitem__(self, idx):
         "A PairSet of the galaxies `idx` (slice, index array or boolean mask)."
         idx = np.arange(len(self))[idx]
-        return PairSet(self.space[idx], self.ground[idx], self.truth[idx], list(self.space_bands), list(self.ground_bands), self.seed)
+        return PairSet(self.space[idx], self.ground[idx], self.truth[idx], list(self.space_bands),
+                       list(self.ground_bands), self.seed)
     def noisy_space(self, rng): return add_noise(self.space, list(self.space_bands), rng)
     def noisy_ground(self, rng): return add_noise(self.ground, list(self.ground_bands), rng)
 
@@ -441,12 +467,15 @@ def simulate_pairs(n:int, # number of galaxies
     space_bands, ground_bands = [get_survey(b).name for b in space_bands], [get_survey(b).name for b in ground_bands]
     if not space_bands or not ground_bands: raise InputError("space_bands/ground_bands: need at least one band each")
     for bands, what in ((space_bands, 'space_bands'), (ground_bands, 'ground_bands')):
-        if len({get_survey(b).pixel_scale for b in bands}) > 1: raise ConfigError(f"{what}: bands have different pixel scales: {bands}")
+        if len({get_survey(b).pixel_scale for b in bands}) > 1:
+            raise ConfigError(f"{what}: bands have different pixel scales: {bands}")
     tab = draw_population(n, seed, mag_range)
     space, ground = render_table(tab, [(space_bands, space_size), (ground_bands, ground_size)], n_workers, progress)
     _add_positions(tab, get_survey(space_bands[0]).pixel_scale, space_size, 'space')
     _add_positions(tab, get_survey(ground_bands[0]).pixel_scale, ground_size, 'ground')
     f = band_fluxes(tab, list(dict.fromkeys(space_bands + ground_bands)))
-    for c in f.colnames: tab[c] = f[c]; tab[c].unit = 'electron'
+    for c in f.colnames:
+        tab[c] = f[c]
+        tab[c].unit = 'electron'
     tab.meta.update(space_bands=space_bands, ground_bands=ground_bands, space_size=space_size, ground_size=ground_size)
     return PairSet(space, ground, tab, space_bands, ground_bands, seed)

@@ -55,7 +55,8 @@ def _device(model): return next(model.parameters()).device
 def gan_noise_sampler(model:Enhancer, # deterministic enhancer, e.g. `enhance.load_enhancer('hsc-i')`
                       noise_level:float=1.0, # σ of the injected noise, in units of the image noise
                      )->Sampler:
-    "Noise-injection ensemble of a deterministic enhancer: sample j enhances x plus a fresh N(0, `noise_level`²) draw on unmasked pixels."
+    ("Noise-injection ensemble of a deterministic enhancer: "
+     "sample j enhances x plus a fresh N(0, `noise_level`²) draw on unmasked pixels.")
     def fn(x, k, seed):
         x = torch.as_tensor(x, dtype=torch.float32).cpu()
         g = torch.Generator().manual_seed(int(seed))
@@ -97,7 +98,8 @@ def load_sampler(name:str='auto', # 'gan' (noise ensemble of the shipped GAN), '
     "The sampler called `name`; 'auto' is the shipped flow model when there is one, else the GAN noise ensemble."
     if name not in ('auto', 'gan', 'flow'): raise ConfigError(f"sampler {name!r}; use 'auto', 'gan' or 'flow'")
     if name == 'flow' or (name == 'auto' and flow_shipped()):
-        if not flow_shipped(): raise ConfigError(f"sampler 'flow': no shipped flow weights {FLOW_NAME!r} or no diffusion.load_flow")
+        if not flow_shipped():
+            raise ConfigError(f"sampler 'flow': no shipped flow weights {FLOW_NAME!r} or no diffusion.load_flow")
         return flow_sampler(_load_flow(FLOW_NAME), steps)
     return gan_noise_sampler(_enh.load_enhancer(enhancer))
 
@@ -105,8 +107,10 @@ def load_sampler(name:str='auto', # 'gan' (noise ensemble of the shipped GAN), '
 def _flux_per_unit(cfg, noise)->np.ndarray:
     "Flux per space pixel of one output noise unit, per output band: σ of its ground band / scale² (as `enhance`)."
     sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (cfg.in_bands,))
-    if getattr(cfg, 'noise_bands', None) is not None: s = _enh.output_noise_scale(cfg, sig)
-    else: s = np.broadcast_to(sig[:1], (cfg.out_bands,))  # a single-band model (e.g. `FlowConfig`): its only ground band
+    if getattr(cfg, 'noise_bands', None) is not None:
+        s = _enh.output_noise_scale(cfg, sig)
+    else:  # a single-band model (e.g. `FlowConfig`): its only ground band
+        s = np.broadcast_to(sig[:1], (cfg.out_bands,))
     return (np.asarray(s, np.float64)/cfg.scale**2).astype(np.float32)
 
 def normalise_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stamps, any flux unit
@@ -116,7 +120,8 @@ def normalise_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground s
     "(N, in_bands+1, h, w) float32: the stamps in noise units with the mask channel, as `Enhancer.forward` takes them."
     a = np.asarray(stamps, dtype=np.float32)
     if a.ndim == 3: a = a[:, None]
-    if a.ndim != 4 or a.shape[1] != cfg.in_bands: raise InputError(f"stamps: shape {np.shape(stamps)} does not fit a model of {cfg.in_bands} band(s)")
+    if a.ndim != 4 or a.shape[1] != cfg.in_bands:
+        raise InputError(f"stamps: shape {np.shape(stamps)} does not fit a model of {cfg.in_bands} band(s)")
     sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (cfg.in_bands,)).astype(np.float32)
     if not (np.isfinite(sig) & (sig > 0)).all(): raise InputError(f"noise: {sig.tolist()} must be positive and finite")
     bad = ~np.isfinite(a).all(1, keepdims=True)
@@ -131,7 +136,8 @@ def sample_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stam
                   batch_size:int=64, # stamps per sampler call
                   progress:bool=False # progress bar over batches
                  )->np.ndarray:
-    "K enhanced samples per stamp in flux per space pixel: (N, k, H, W) for one output band, else (N, k, out_bands, H, W)."
+    ("K enhanced samples per stamp in flux per space pixel: "
+     "(N, k, H, W) for one output band, else (N, k, out_bands, H, W).")
     cfg = cfg if cfg is not None else sampler.cfg
     x = normalise_stamps(stamps, cfg, noise)
     outs = []
@@ -140,7 +146,8 @@ def sample_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stam
         y = sampler(torch.from_numpy(x[i:i + batch_size]), k, s)
         outs.append(np.asarray(y.detach().cpu().numpy() if torch.is_tensor(y) else y, np.float32))
     h, w = x.shape[-2:]
-    out = np.concatenate(outs) if outs else np.zeros((0, k, cfg.out_bands, round(h*cfg.scale), round(w*cfg.scale)), np.float32)
+    out = (np.concatenate(outs) if outs
+           else np.zeros((0, k, cfg.out_bands, round(h*cfg.scale), round(w*cfg.scale)), np.float32))
     if out.shape[:3] != (len(x), k, cfg.out_bands):
         raise InputError(f"sampler returned shape {out.shape}; expected ({len(x)}, {k}, {cfg.out_bands}, H, W)")
     out *= _flux_per_unit(cfg, noise)[None, None, :, None, None]
@@ -152,9 +159,10 @@ def _normalizer(model)->Normalizer:
     meta = getattr(model, 'meta', None) or {}
     if isinstance(meta.get('normalizer'), dict): return Normalizer.from_dict(meta['normalizer'])
     cfg = model.cfg
-    return Normalizer.for_bands(getattr(cfg, 'space_bands', None) or ['hst-f775w'], getattr(cfg, 'ground_bands', None) or ['hsc-i'])
+    return Normalizer.for_bands(getattr(cfg, 'space_bands', None) or ['hst-f775w'],
+                                getattr(cfg, 'ground_bands', None) or ['hsc-i'])
 
-def space_truth(space:np.ndarray, # (N, H, W) or (N, bands, H, W) noiseless space images in space-survey electrons (`BlendSet.space`)
+def space_truth(space:np.ndarray, # (N, H, W) or (N, bands, H, W) noiseless space images in electrons (`BlendSet.space`)
                 model, # the network whose output units are wanted (`cfg`, and `meta['normalizer']` when present)
                 noise, # ground noise σ per band used when enhancing (input units)
                )->np.ndarray:
@@ -166,7 +174,8 @@ def space_truth(space:np.ndarray, # (N, H, W) or (N, bands, H, W) noiseless spac
     if one: a = a[:, None]
     if a.shape[1] != len(bands): raise InputError(f"space: {a.shape[1]} band(s), the model has {len(bands)} ({bands})")
     nm = _normalizer(model)
-    if nm.stretch != 'linear': raise ConfigError(f"{model_name(model)}: trained with a {nm.stretch!r} stretch; flux units need a linear one")
+    if nm.stretch != 'linear':
+        raise ConfigError(f"{model_name(model)}: trained with a {nm.stretch!r} stretch; flux units need a linear one")
     t = nm.forward(a, bands)*_flux_per_unit(cfg, noise)[None, :, None, None]
     return t[:, 0] if one else t
 
@@ -212,7 +221,8 @@ def coverage(truth:np.ndarray, lo:np.ndarray, hi:np.ndarray, # truths and interv
 # %% ../nbs/09_uncertainty.ipynb #a28bbc83
 @dataclass
 class Calibration:
-    "Split-conformal factors c: calibrated intervals are mean ± z(level)·c·σ; one factor per bin of a conditioning variable."
+    ("Split-conformal factors c: calibrated intervals are mean ± z(level)·c·σ; "
+     "one factor per bin of a conditioning variable.")
     level: float  # nominal level the factors were fitted at
     factors: list  # one factor per bin
     edges: list = field(default_factory=list)  # inner bin edges of the conditioning variable (empty: one global factor)
@@ -226,8 +236,9 @@ class Calibration:
         if cond is None: raise ConfigError(f"calibration {self.what!r} is binned: pass its conditioning variable")
         return f[np.digitize(np.asarray(cond, np.float64), self.edges)]
 
-    def to_dict(self)->dict: return dict(level=self.level, factors=[float(v) for v in self.factors],
-                                         edges=[float(v) for v in self.edges], n=[int(v) for v in self.n], what=self.what)
+    def to_dict(self)->dict:
+        return dict(level=self.level, factors=[float(v) for v in self.factors],
+                    edges=[float(v) for v in self.edges], n=[int(v) for v in self.n], what=self.what)
     @classmethod
     def from_dict(cls, d:dict): return cls(**d)
 
@@ -239,15 +250,16 @@ def conformal_quantile(scores:np.ndarray, # nonconformity scores of the calibrat
     j = int(np.ceil((len(s) + 1)*level)) - 1
     return float(s[j]) if 0 <= j < len(s) else np.inf
 
-def fit_calibration(truth:np.ndarray, centre:np.ndarray, std:np.ndarray, # calibration truths, centres and σ (same shape)
+def fit_calibration(truth:np.ndarray, centre:np.ndarray, std:np.ndarray, # calibration truths, centres, σ (same shape)
                     level:float=0.68, # nominal level to calibrate
-                    cond:np.ndarray|None=None, # conditioning variable known at inference (same shape), for binned factors
+                    cond:np.ndarray|None=None, # conditioning variable known at inference (same shape): binned factors
                     edges=(), # inner bin edges of `cond`
                     mask:np.ndarray|None=None, # use only these elements
                     what:str='', # description stored with the result
                     min_std:float=0.0, # σ floor (avoids infinite scores where the samples agree exactly)
                    )->Calibration:
-    "Split-conformal factors c (per bin of `cond`) such that mean ± z(level)·c·σ covers `level` of the calibration truths."
+    ("Split-conformal factors c (per bin of `cond`) such that mean ± z(level)·c·σ "
+     "covers `level` of the calibration truths.")
     t, m = np.asarray(truth, np.float64), np.asarray(centre, np.float64)
     s = np.maximum(np.asarray(std, np.float64), min_std)
     with np.errstate(divide='ignore', invalid='ignore'): r = np.abs(t - m)/s
@@ -256,10 +268,12 @@ def fit_calibration(truth:np.ndarray, centre:np.ndarray, std:np.ndarray, # calib
     edges = [float(e) for e in edges]
     b = np.digitize(np.asarray(cond, np.float64), edges) if edges else np.zeros(t.shape, int)
     if edges and cond is None: raise ConfigError("fit_calibration: `edges` needs `cond`")
-    z = z_of(level); factors, ns = [], []
+    z = z_of(level)
+    factors, ns = [], []
     for i in range(len(edges) + 1):
         sel = ok & (b == i)
-        factors.append(conformal_quantile(r[sel], level)/z if sel.any() else 1.0); ns.append(int(sel.sum()))
+        factors.append(conformal_quantile(r[sel], level)/z if sel.any() else 1.0)
+        ns.append(int(sel.sum()))
     return Calibration(float(level), factors, edges, ns, what)
 
 def apply_calibration(std:np.ndarray, # raw σ
@@ -289,7 +303,8 @@ def load_calibration(path)->dict:
 def detection_for(sampler:Sampler, # the sampler whose images are searched
                   method:str='sep', # detection method
                  )->dict:
-    "`detect.detect` settings for the sampler's images: those shipped with its model, else the shipped GAN's (with a warning)."
+    ("`detect.detect` settings for the sampler's images: those shipped with its model, "
+     "else the shipped GAN's (with a warning).")
     m = sampler.model if isinstance(sampler, Sampler) else sampler
     d = shipped_detection(m, method)
     if d is not None: return {k: v for k, v in d.items() if k in DETECT_KEYS}
@@ -316,12 +331,14 @@ def p_two(detections, # N lists of k detection Tables, or an (N, k) array of cou
 def binary_reliability(p:np.ndarray, label:np.ndarray, # predicted probabilities and 0/1 outcomes
                        bins=np.linspace(0, 1, 6), # bin edges of p
                       )->Table:
-    "Reliability diagram of a probability: per bin of p, its mean, the observed frequency (with binomial σ) and the count."
+    ("Reliability diagram of a probability: per bin of p, its mean, "
+     "the observed frequency (with binomial σ) and the count.")
     p, y = np.asarray(p, float), np.asarray(label, float)
     b = np.clip(np.digitize(p, bins[1:-1]), 0, len(bins) - 2)
     rows = []
     for i in range(len(bins) - 1):
-        m = b == i; n = int(m.sum())
+        m = b == i
+        n = int(m.sum())
         f = float(y[m].mean()) if n else np.nan
         rows.append(dict(lo=bins[i], hi=bins[i + 1], n=n, p_mean=float(p[m].mean()) if n else np.nan,
                          frequency=f, frequency_err=float(np.sqrt(max(f*(1 - f), 1/n**2)/n)) if n else np.nan))
@@ -333,7 +350,9 @@ def brier(p, label)->float:
 
 def ece(p, label, bins=np.linspace(0, 1, 6))->float:
     "Expected calibration error: count-weighted mean |frequency − mean p| over bins of p."
-    r = binary_reliability(p, label, bins); n = np.asarray(r['n'], float); ok = n > 0
+    r = binary_reliability(p, label, bins)
+    n = np.asarray(r['n'], float)
+    ok = n > 0
     return float(np.sum(n[ok]*np.abs(np.asarray(r['frequency'])[ok] - np.asarray(r['p_mean'])[ok]))/n.sum())
 
 # %% ../nbs/09_uncertainty.ipynb #c19a6dbd
@@ -356,7 +375,8 @@ def fit_platt(p:np.ndarray, label:np.ndarray, # calibration probabilities (fract
     from scipy.optimize import minimize
     y = np.asarray(label, float)
     def nll(ab):
-        c = PlattCalibration(ab[0], ab[1], k); q = np.clip(c(p), 1e-12, 1 - 1e-12)
+        c = PlattCalibration(ab[0], ab[1], k)
+        q = np.clip(c(p), 1e-12, 1 - 1e-12)
         return -np.mean(y*np.log(q) + (1 - y)*np.log(1 - q))
     a, b = minimize(nll, [1.0, 0.0], method='Nelder-Mead', options=dict(xatol=1e-6, fatol=1e-9)).x
     return PlattCalibration(float(a), float(b), int(k), label_name)
@@ -373,8 +393,10 @@ def sample_photometry(ground:np.ndarray, # (N, h, w) the noisy ground stamps tha
                       profile:str='exp', # galaxy profile of the fit
                       refine:bool=True, # refine positions and shapes in the fit
                      )->tuple:
-    "(flux, flux_err), each (N, c, k): the Fisher fit on the ground pixels at each sample's detections, for the detection matched to each true source (NaN where none)."
-    G = np.asarray(ground, np.float32); n, n_g = len(G), G.shape[-1]
+    ("(flux, flux_err), each (N, c, k): the Fisher fit on the ground pixels at each sample's detections, "
+     "for the detection matched to each true source (NaN where none).")
+    G = np.asarray(ground, np.float32)
+    n, n_g = len(G), G.shape[-1]
     k = max([len(d) for d in detections] + [1])
     c = np.asarray(true_xy).shape[1]
     flux, err = np.full((n, c, k), np.nan), np.full((n, c, k), np.nan)
@@ -387,7 +409,8 @@ def sample_photometry(ground:np.ndarray, # (N, h, w) the noisy ground stamps tha
             if len(xy): jobs.setdefault(len(xy), []).append((i, j, xy))
     psf = _phot.fit_psf_gmm(psf) if isinstance(psf, np.ndarray) else psf
     for m, js in jobs.items():
-        t = _phot.fit_fluxes(G[[i for i, _, _ in js]], np.stack([xy for _, _, xy in js]), psf, noise, profile=profile, refine=refine)
+        t = _phot.fit_fluxes(G[[i for i, _, _ in js]], np.stack([xy for _, _, xy in js]), psf, noise, profile=profile,
+                             refine=refine)
         f, e = np.asarray(t['flux'], float).reshape(len(js), m), np.asarray(t['flux_err'], float).reshape(len(js), m)
         for (i, j, xy), fi, ei in zip(js, f, e):
             ok = np.flatnonzero(np.isfinite(true_xy[i]).all(1))
@@ -397,31 +420,36 @@ def sample_photometry(ground:np.ndarray, # (N, h, w) the noisy ground stamps tha
 def ensemble_flux(flux:np.ndarray, flux_err:np.ndarray, # (..., k) per-sample fluxes and Fisher errors (NaN: not found)
                   min_matched:int=2, # fewer matched samples: no estimate
                  )->dict:
-    "Per source: `flux` (mean over samples), `flux_err_fisher` (median), `flux_err_samples` (std), `flux_err_total` (quadrature sum), `n_matched`."
+    ("Per source: `flux` (mean over samples), `flux_err_fisher` (median), `flux_err_samples` (std), "
+     "`flux_err_total` (quadrature sum), `n_matched`.")
     f, e = np.asarray(flux, float), np.asarray(flux_err, float)
-    n = np.isfinite(f).sum(-1); ok = n >= max(min_matched, 1)
+    n = np.isfinite(f).sum(-1)
+    ok = n >= max(min_matched, 1)
     with warnings.catch_warnings():  # all-NaN rows (sources never found) give NaN, as wanted
         warnings.simplefilter('ignore', RuntimeWarning)
         mean, fisher = np.nanmean(f, -1), np.nanmedian(e, -1)
         spread = np.where(n >= 2, np.nanstd(f, -1, ddof=1), 0.) if f.shape[-1] > 1 else np.zeros(n.shape)
     mean, fisher, spread = (np.where(ok, a, np.nan) for a in (mean, fisher, spread))
-    return dict(flux=mean, flux_err_fisher=fisher, flux_err_samples=spread, flux_err_total=np.hypot(fisher, spread), n_matched=n)
+    return dict(flux=mean, flux_err_fisher=fisher, flux_err_samples=spread, flux_err_total=np.hypot(fisher, spread),
+                n_matched=n)
 
 # %% ../nbs/09_uncertainty.ipynb #4de913f6
 @dataclass
 class CalibrationStudy:
-    "Results of `calibration_study` on the test split: summary, reliability curves, detection and flux tables, calibrations."
-    summary: Table  # coverage68 per quantity and interval, with bootstrap 16-84% range and pass flag (|cov - 0.68| <= tol)
+    ("Results of `calibration_study` on the test split: summary, reliability curves, detection and flux tables, "
+     "calibrations.")
+    summary: Table  # coverage68 per quantity and interval, bootstrap 16-84% range, pass flag (|cov - 0.68| <= tol)
     reliability: Table  # nominal level vs empirical coverage, per quantity and interval
     detection: Table  # Brier score and ECE of p_two against each label, and of the deterministic enhancement
     p_two: Table  # per test stamp: kind (blend/isolated), p_two, labels, n_det of the deterministic enhancement
     flux: Table  # per test blend component: truth, flux, errors, n_matched, pipeline flux and Fisher error
-    calibrations: dict  # 'pixels', 'fluxes' -> Calibration; 'p_two_<label>' -> PlattCalibration (fitted on the calibration split)
+    calibrations: dict  # 'pixels', 'fluxes' -> Calibration; 'p_two_<label>' -> PlattCalibration (calibration split)
     examples: dict = field(default_factory=dict, repr=False)  # a few test stamps: ground, samples, mean, std, truth
     meta: dict = field(default_factory=dict)
 
 # %% ../nbs/09_uncertainty.ipynb #9985b225
-PIXEL_EDGES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # bins of the predicted mean (units of σ/scale²) for the pixel factors
+# bins of the predicted mean (units of σ/scale²) for the pixel factors
+PIXEL_EDGES = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 FLUX_EDGES = (10.0, 30.0, 100.0)  # bins of the signal-to-noise ratio flux/flux_err_total for the flux factors
 
 def _boot_cov(hits:np.ndarray, tot:np.ndarray, # per stamp: truths inside, truths counted
@@ -446,7 +474,8 @@ def _simulate_split(n, n_iso, seed, progress):
     rng = np.random.default_rng([seed, 7])
     return bs, iso, bs.noisy_ground(rng)[:, 0], iso.noisy_ground(rng)[:, 0]
 
-def _run_split(sampler, bs, iso, G, Gi, k, seed, settings, noise, psf, levels, source_level, chunk, refine, n_examples, progress):
+def _run_split(sampler, bs, iso, G, Gi, k, seed, settings, noise, psf, levels, source_level, chunk, refine, n_examples,
+               progress):
     "Samples of one split, reduced chunk by chunk to what the study needs (the samples themselves are not kept)."
     model, cfg = sampler.model, sampler.cfg
     en = float(noise)/cfg.scale**2
@@ -455,17 +484,24 @@ def _run_split(sampler, bs, iso, G, Gi, k, seed, settings, noise, psf, levels, s
         T_all = space_truth(S, model, noise)
         for c0 in tqdm(range(0, len(X), chunk), disable=not progress, desc=f'{kind}s', leave=False):
             xs, T = X[c0:c0 + chunk], T_all[c0:c0 + chunk]
-            smp = sample_stamps(xs, sampler, cfg, noise, k, seed=int(np.random.SeedSequence([seed, kind == 'blend', c0]).generate_state(1)[0]))
-            if smp.shape[-2:] != T.shape[-2:]: raise InputError(f"samples {smp.shape[-2:]} and space truth {T.shape[-2:]} are not on one grid")
+            smp = sample_stamps(xs, sampler, cfg, noise, k,
+                                seed=int(np.random.SeedSequence([seed, kind == 'blend', c0]).generate_state(1)[0]))
+            if smp.shape[-2:] != T.shape[-2:]:
+                raise InputError(f"samples {smp.shape[-2:]} and space truth {T.shape[-2:]} are not on one grid")
             d = detect_samples(smp, noise, model, settings)
             n_t = [len(detect_enhanced(t, noise, model, **settings)) for t in T]
-            out['ndet'].append(np.array([[len(x) for x in di] for di in d])); out['ndet_truth'].append(np.array(n_t))
+            out['ndet'].append(np.array([[len(x) for x in di] for di in d]))
+            out['ndet_truth'].append(np.array(n_t))
             if kind == 'blend':
                 mean, std = pixel_stats(smp)
                 q = np.stack([_inside(T, *quantile_interval(smp, p)) for p in levels], 1)
-                out['mean'].append(mean); out['std'].append(std); out['truth'].append(T); out['inside_q'].append(q)
+                out['mean'].append(mean)
+                out['std'].append(std)
+                out['truth'].append(T)
+                out['inside_q'].append(q)
                 out['dets'] += d
-                if c0 == 0 and n_examples: out['examples'] = dict(samples=smp[:n_examples], ground=xs[:n_examples], dets=d[:n_examples])
+                if c0 == 0 and n_examples:
+                    out['examples'] = dict(samples=smp[:n_examples], ground=xs[:n_examples], dets=d[:n_examples])
     nb = len(G)
     r = {key: np.concatenate(v) for key, v in out.items() if key not in ('dets', 'examples')}
     r['ndet_blend'], r['ndet_iso'] = r['ndet'][:nb], r['ndet'][nb:]
@@ -506,14 +542,16 @@ def calibration_study(n:int=150, # blends per split (calibration and test)
                       n_examples:int=4, # test stamps kept for figures
                       n_boot:int=200, # bootstrap resamples for the coverage intervals
                       progress:bool=True)->CalibrationStudy:
-    "Fit pixel and flux calibration factors on one split of simulated blends, and measure coverage68, reliability and p_two calibration on another."
+    ("Fit pixel and flux calibration factors on one split of simulated blends, "
+     "and measure coverage68, reliability and p_two calibration on another.")
     if n < 2: raise InputError(f"n={n}: need at least 2 blends per split")
     sampler = sampler if sampler is not None else load_sampler('auto')
     n_iso = n if n_isolated is None else n_isolated
     levels = tuple(sorted(set(levels) | {level}))
     noise = get_survey('hsc-i').noise_sigma
     settings = detection_for(sampler)
-    psf = _phot.fit_psf_gmm(ground_psf(core.Image(np.zeros((23, 23), np.float32), get_survey('hsc-i').pixel_scale), 'hsc-i'))
+    psf = _phot.fit_psf_gmm(ground_psf(core.Image(np.zeros((23, 23), np.float32), get_survey('hsc-i').pixel_scale),
+                                       'hsc-i'))
     runs = {}
     for split, s in (('calibration', seed), ('test', seed + 1)):
         bs, iso, G, Gi = _simulate_split(n, n_iso, s, progress)
@@ -541,19 +579,23 @@ def calibration_study(n:int=150, # blends per split (calibration and test)
             hits, tot = (ins & valid).reshape(len(valid), -1).sum(1), valid.reshape(len(valid), -1).sum(1)
             cov, lo, hi = _boot_cov(hits, tot, n_boot, seed)
             rel.append(dict(quantity=quantity, interval=interval, level=p, coverage=cov, lo=lo, hi=hi))
-            if p == level: rows.append(dict(quantity=quantity, interval=interval, coverage68=cov, lo=lo, hi=hi, n=int(tot.sum()),
-                                            ok=bool(abs(cov - level) <= tol)))
+            if p == level:
+                rows.append(dict(quantity=quantity, interval=interval, coverage68=cov, lo=lo, hi=hi, n=int(tot.sum()),
+                                 ok=bool(abs(cov - level) <= tol)))
     li = {p: i for i, p in enumerate(levels)}
     for name, m in masks.items():
         add(f'pixels ({name})', 'sample quantiles', lambda p: t['inside_q'][:, li[p]], m)
-        add(f'pixels ({name})', 'mean ± z·std', lambda p: _inside(t['truth'], *gaussian_interval(t['mean'], t['std'], p)), m)
-        add(f'pixels ({name})', 'calibrated', lambda p: _inside(t['truth'], *gaussian_interval(t['mean'], std_cal, p)), m)
+        add(f'pixels ({name})', 'mean ± z·std',
+            lambda p: _inside(t['truth'], *gaussian_interval(t['mean'], t['std'], p)), m)
+        add(f'pixels ({name})', 'calibrated',
+            lambda p: _inside(t['truth'], *gaussian_interval(t['mean'], std_cal, p)), m)
     for name, (f, e) in fl_int.items():
         valid = np.isfinite(f) & np.isfinite(e)
         add('fluxes', name, lambda p: _inside(ft, *gaussian_interval(f, e, p)), valid)
     # detection: p_two, its labels, Platt scaling fitted on the calibration split
     labels_of = lambda r: {'split_at_space': np.r_[r['ndet_truth_blend'] >= 2, r['ndet_truth_iso'] >= 2],
-                           'two_galaxies': np.r_[np.ones(len(r['ndet_truth_blend']), bool), np.zeros(len(r['ndet_truth_iso']), bool)]}
+                           'two_galaxies': np.r_[np.ones(len(r['ndet_truth_blend']), bool),
+                                                 np.zeros(len(r['ndet_truth_iso']), bool)]}
     p2c = np.r_[p_two(c['ndet_blend']), p_two(c['ndet_iso'])]
     platt = {lab: fit_platt(p2c, y, k, lab) for lab, y in labels_of(c).items()}
     p2 = np.r_[p_two(t['ndet_blend']), p_two(t['ndet_iso'])]
@@ -574,10 +616,13 @@ def calibration_study(n:int=150, # blends per split (calibration and test)
     ftab = Table(dict(blend=np.repeat(np.arange(n), 2), component=np.tile([1, 2], n), flux_true=ft.ravel(),
                       **{c_: np.asarray(v, float).ravel() for c_, v in pt.items()}))
     ftab['flux_err_calibrated'] = apply_calibration(pt['flux_err_total'], cal_flux, _snr(pt)).ravel()
-    if 'pipe_flux' in t: ftab['flux_pipeline'], ftab['flux_err_pipeline'] = t['pipe_flux'].ravel(), t['pipe_err'].ravel()
+    if 'pipe_flux' in t:
+        ftab['flux_pipeline'], ftab['flux_err_pipeline'] = t['pipe_flux'].ravel(), t['pipe_err'].ravel()
     ex = dict(t['examples'], mean=t['mean'][:n_examples], std=t['std'][:n_examples], std_cal=std_cal[:n_examples],
               truth=t['truth'][:n_examples], true_xy=t['true_xy'][:n_examples], p_two=p2[:n_examples], en=en)
-    summary = Table(rows=rows); summary.meta['level'] = level; summary.meta['tol'] = tol
+    summary = Table(rows=rows)
+    summary.meta['level'] = level
+    summary.meta['tol'] = tol
     meta = dict(n=n, n_isolated=n_iso, seed=seed, k=k, sampler=sampler.name, level=level, source_level=source_level,
                 detection=settings, min_matched=min_matched, flux_completeness=float(np.isfinite(pt['flux']).mean()),
                 calibrations={'pixels': cal_pix.to_dict(), 'fluxes': cal_flux.to_dict()},
@@ -588,7 +633,8 @@ def calibration_study(n:int=150, # blends per split (calibration and test)
 
 # %% ../nbs/09_uncertainty.ipynb #30ecca46
 _STYLE = {'sample quantiles': ('C0', ':'), 'mean ± z·std': ('C3', '--'), 'calibrated': ('C2', '-'),
-          'fisher': ('C3', '--'), 'total': ('C1', ':'), 'total calibrated': ('C2', '-'), 'pipeline fisher': ('C7', '-.')}
+          'fisher': ('C3', '--'), 'total': ('C1', ':'), 'total calibrated': ('C2', '-'),
+          'pipeline fisher': ('C7', '-.')}
 
 def plot_reliability(st:CalibrationStudy, dpi:int=72):
     "Reliability diagrams of the pixel and flux intervals on the test split: nominal level vs empirical coverage."
@@ -598,12 +644,15 @@ def plot_reliability(st:CalibrationStudy, dpi:int=72):
     for ax, q in zip(axs[0], qs):
         r = st.reliability[st.reliability['quantity'] == q]
         for iv in dict.fromkeys(r['interval']):
-            s = r[r['interval'] == iv]; col, ls = _STYLE.get(iv, (None, '-'))
+            s = r[r['interval'] == iv]
+            col, ls = _STYLE.get(iv, (None, '-'))
             ax.plot(s['level'], s['coverage'], ls, marker='o', ms=3, color=col, label=iv)
-            ax.fill_between(np.asarray(s['level'], float), np.asarray(s['lo'], float), np.asarray(s['hi'], float), color=col, alpha=.15)
+            ax.fill_between(np.asarray(s['level'], float), np.asarray(s['lo'], float), np.asarray(s['hi'], float),
+                            color=col, alpha=.15)
         ax.plot([0, 1], [0, 1], 'k', lw=.6)
         ax.add_patch(plt.Rectangle((lev - 0.01, lev - tol), 0.02, 2*tol, color='k', alpha=.25))
-        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel='nominal level', title=q); ax.grid(alpha=.3)
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel='nominal level', title=q)
+        ax.grid(alpha=.3)
         ax.legend(fontsize=7, loc='upper left')
     axs[0, 0].set_ylabel('empirical coverage')
     fig.tight_layout()
@@ -615,26 +664,35 @@ def plot_p_two(st:CalibrationStudy, bins=np.linspace(0, 1, 6), dpi:int=72):
     ax = axs[0]
     for lab, col in (('split_at_space', 'C0'), ('two_galaxies', 'C1')):
         for pcol, ls, mfc, tag in (('p_two', '-', col, ''), (f'p_two_cal_{lab}', '--', 'none', ' (Platt)')):
-            r = binary_reliability(st.p_two[pcol], st.p_two[lab], bins); ok = np.asarray(r['n']) > 0
+            r = binary_reliability(st.p_two[pcol], st.p_two[lab], bins)
+            ok = np.asarray(r['n']) > 0
             ax.errorbar(np.asarray(r['p_mean'])[ok], np.asarray(r['frequency'])[ok], np.asarray(r['frequency_err'])[ok],
                         ls=ls, marker='o', ms=4, mfc=mfc, capsize=2, color=col, label=lab + tag)
-    ax.plot([0, 1], [0, 1], 'k', lw=.6); ax.set(xlim=(-.02, 1.02), ylim=(-.02, 1.02), xlabel='p_two (test split)', ylabel='observed frequency')
-    ax.legend(fontsize=7); ax.grid(alpha=.3)
+    ax.plot([0, 1], [0, 1], 'k', lw=.6)
+    ax.set(xlim=(-.02, 1.02), ylim=(-.02, 1.02), xlabel='p_two (test split)', ylabel='observed frequency')
+    ax.legend(fontsize=7)
+    ax.grid(alpha=.3)
     ax = axs[1]
     for kind, col in (('blend', 'C1'), ('isolated', 'C0')):
-        ax.hist(np.asarray(st.p_two['p_two'])[np.asarray(st.p_two['kind']) == kind], np.linspace(0, 1, 18), histtype='step', color=col, label=kind)
-    ax.set(xlabel='p_two', ylabel='stamps'); ax.legend(fontsize=8)
+        ax.hist(np.asarray(st.p_two['p_two'])[np.asarray(st.p_two['kind']) == kind], np.linspace(0, 1, 18),
+                histtype='step', color=col, label=kind)
+    ax.set(xlabel='p_two', ylabel='stamps')
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
 def plot_example(st:CalibrationStudy, i:int=0, dpi:int=72):
-    "One test blend: ground stamp, two samples, sample mean, calibrated σ, true space image and (truth − mean)/σ_cal."
+    ("One test blend: ground stamp, two samples, sample mean, calibrated σ, true space image "
+     "and (truth − mean)/σ_cal.")
     ex = st.examples
     if i >= len(ex.get('mean', [])): raise InputError(f"example {i}: the study kept {len(ex.get('mean', []))}")
-    en = ex['en']; xy_g = ex['true_xy'][i]; n_g, n_e = ex['ground'].shape[-1], ex['mean'].shape[-1]
+    en = ex['en']
+    xy_g = ex['true_xy'][i]
+    n_g, n_e = ex['ground'].shape[-1], ex['mean'].shape[-1]
     xy_e = to_enhanced(xy_g, n_g, n_e, n_e/n_g)
-    panels = [('ground', ex['ground'][i], xy_g), ('sample 1', ex['samples'][i, 0], xy_e), ('sample 2', ex['samples'][i, 1], xy_e),
-              ('mean', ex['mean'][i], xy_e), ('σ calibrated', ex['std_cal'][i], None), ('truth', ex['truth'][i], xy_e),
+    panels = [('ground', ex['ground'][i], xy_g), ('sample 1', ex['samples'][i, 0], xy_e),
+              ('sample 2', ex['samples'][i, 1], xy_e), ('mean', ex['mean'][i], xy_e),
+              ('σ calibrated', ex['std_cal'][i], None), ('truth', ex['truth'][i], xy_e),
               ('(truth − mean)/σ', (ex['truth'][i] - ex['mean'][i])/np.maximum(ex['std_cal'][i], 1e-6*en), None)]
     fig, axs = plt.subplots(1, len(panels), figsize=(2.1*len(panels), 2.4), dpi=dpi)
     vmax = np.percentile(ex['truth'][i], 99.5)
@@ -644,7 +702,9 @@ def plot_example(st:CalibrationStudy, i:int=0, dpi:int=72):
         elif title.startswith('σ'): ax.imshow(img, origin='lower', cmap='viridis')
         else: ax.imshow(np.arcsinh(img/en), origin='lower', cmap='gray_r', vmin=0, vmax=np.arcsinh(vmax/en))
         if xy is not None: ax.plot(xy[:, 0], xy[:, 1], '+', color='C1', ms=8)
-        ax.set_title(title, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
+        ax.set_title(title, fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
     axs[0].set_ylabel(f"p_two = {ex['p_two'][i]:.2f}", fontsize=8)
     fig.tight_layout()
     return fig
@@ -661,7 +721,11 @@ def summary_lines(st:CalibrationStudy # result of `calibration_study`
     f = {k: [round(float(v), 3) for v in c.factors] for k, c in st.calibrations.items() if isinstance(c, Calibration)}
     pl = {k: (round(c.a, 3), round(c.b, 3)) for k, c in st.calibrations.items() if isinstance(c, PlattCalibration)}
     cp, cf = st.calibrations['pixels'], st.calibrations['fluxes']
-    return '\n'.join(['\n'.join(s.pformat(max_width=200, max_lines=-1)), '', '\n'.join(d.pformat(max_width=200, max_lines=-1)), '',
-                      f"conformal factors: {f}", f"  pixel bins of mean/(sigma/scale^2) at {cp.edges}; flux bins of flux/flux_err_total at {cf.edges}",
+    return '\n'.join(['\n'.join(s.pformat(max_width=200, max_lines=-1)), '',
+                      '\n'.join(d.pformat(max_width=200, max_lines=-1)), '',
+                      f"conformal factors: {f}",
+                      f"  pixel bins of mean/(sigma/scale^2) at {cp.edges}; "
+                      f"flux bins of flux/flux_err_total at {cf.edges}",
                       f"Platt (a, b) of p_two: {pl}",
-                      f"flux completeness (found on >= {st.meta['min_matched']} samples): {st.meta['flux_completeness']:.3f}"])
+                      f"flux completeness (found on >= {st.meta['min_matched']} samples): "
+                      f"{st.meta['flux_completeness']:.3f}"])
