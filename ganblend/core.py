@@ -22,11 +22,12 @@ from fastcore.script import call_parse
 import ganblend
 
 # %% auto #0
-__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'BAD_MASK_PLANES', 'VARIANCE_HDUS', 'WEIGHT_HDUS', 'PSF_HDUS', 'MAX_PIXELS',
-           'NODATA_REASONS', 'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error', 'SurveySpec',
-           'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image', 'mask_planes',
-           'decode_mask', 'bad_mask_bits', 'header_pixel_scale', 'read_image', 'write_image', 'write_mef',
-           'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script', 'add_provenance']
+__all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'PHOT_KEYWORDS', 'BAD_MASK_PLANES', 'VARIANCE_HDUS', 'WEIGHT_HDUS', 'PSF_HDUS',
+           'MAX_PIXELS', 'NODATA_REASONS', 'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error',
+           'SurveySpec', 'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image',
+           'phot_keywords', 'mask_planes', 'decode_mask', 'bad_mask_bits', 'header_pixel_scale', 'read_image',
+           'write_image', 'write_mef', 'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script',
+           'add_provenance']
 
 # %% ../nbs/00_core.ipynb #9ff9a11c
 class GanblendError(Exception):
@@ -201,6 +202,7 @@ class Image:
     mask_planes: dict = field(default_factory=dict)  # mask plane name -> bit number, from its MP_* keywords
     masked: dict = field(default_factory=dict)  # pixels masked per reason, and 'total' (bad in any band counts once)
     nodata: np.ndarray|None = None  # bool like `mask`: the bad pixels that hold no data at all; None: not finite
+    phot: dict = field(default_factory=dict)  # photometric keywords (`PHOT_KEYWORDS`: zero points, BUNIT) of the file
 
     def __post_init__(self):
         if self.mask is None: self.mask = _one_band_if_same(~np.isfinite(self.cube))
@@ -225,6 +227,15 @@ def _one_band_if_same(bad):
     return bad[0] if (bad == bad[:1]).all() else bad
 
 # %% ../nbs/00_core.ipynb #1c1354a4
+PHOT_KEYWORDS = ('BUNIT', 'FLUXMAG0', 'FLUXMAG0ERR', 'MAGZERO', 'MAGZPT', 'ZEROPNT', 'PHOTZP', 'PHOTFLAM', 'PHOTFNU',
+                 'PHOTPLAM', 'EXPTIME', 'FILTER')  # flux-scale keywords: kept from input to output, listed in catalogs
+
+def phot_keywords(hdul, h)->dict:
+    "The `PHOT_KEYWORDS` of a file: its primary header's (an HSC coadd keeps FLUXMAG0 there), then the image HDU's."
+    out = {k: hdul[0].header[k] for k in PHOT_KEYWORDS if k in hdul[0].header}
+    out.update({k: h.header[k] for k in PHOT_KEYWORDS if k in h.header})
+    return out
+
 BAD_MASK_PLANES = ('BAD', 'SAT', 'CR', 'EDGE', 'SUSPECT', 'NO_DATA')  # afw plane names treated as bad by default
 
 def mask_planes(header:fits.Header, # header of a MASK HDU
@@ -415,7 +426,7 @@ def read_image(path, # FITS file
         if var is not None: var[bad.reshape(var.shape)] = np.nan
         psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in PSF_HDUS and hh.data is not None), None)
         return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path),
-                     _one_band_if_same(bad), mbits, planes, masked, _one_band_if_same(nodata))
+                     _one_band_if_same(bad), mbits, planes, masked, _one_band_if_same(nodata), phot_keywords(hdul, h))
 
 # %% ../nbs/00_core.ipynb #3c7431f2
 def write_image(path, # output FITS file

@@ -741,6 +741,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name, masked_pixels=dict(im.masked),
                          ganblend=ganblend.__version__))
     if im.nbands > 1: out.meta.update(ref_band=b, bands=bands)
+    if im.phot: out.meta['flux_keywords'] = dict(im.phot)   # zero points (FLUXMAG0, MAGZERO, ...) and BUNIT of the input
     if note: out.meta['ood_note'] = note
     return out
 

@@ -299,6 +299,7 @@ def catalog_table(t:Table, im, flux_unit=None)->Table:
         if c.startswith('flux') and unit: t[c].unit = unit
     for c in ('x', 'y'): t[c].unit = 'pix'
     t.meta.update(image=Path(str(im.path)).name, pixel_scale=float(im.pixel_scale), masked_pixels=dict(im.masked))
+    if getattr(im, 'phot', None): t.meta['flux_keywords'] = dict(im.phot)   # zero points: FLUXMAG0, MAGZERO, ...
     return t
 
 def check_output(out, overwrite:bool=False):

@@ -15,13 +15,13 @@ from astropy.io import fits
 from tqdm import tqdm
 
 import ganblend
-from .core import (InputError, WeightsError, ConfigError, read_image, write_image, image_noise, estimate_noise,
+from .core import (PHOT_KEYWORDS, InputError, WeightsError, ConfigError, read_image, write_image, image_noise, estimate_noise,
                            rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
 from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
                              WEIGHTS_DIR, resolve_weights, shipped_models)
 
 # %% auto #0
-__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'PHOT_KEYWORDS', 'OUTPUT_MASK_PLANES', 'available_enhancers', 'load_enhancer',
+__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'available_enhancers', 'load_enhancer',
            'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
            'enhance_fits', 'enhance_cli']
 
@@ -222,8 +222,6 @@ def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: t
     return load_enhancer(name if fallback is None or name in available_enhancers() else fallback)
 
 _DROP = ('NOISE', 'SKYSIG', 'SIGMA', 'SEEING', 'FWHM', 'PSF_FWHM', 'SATURATE', 'GAIN')
-PHOT_KEYWORDS = ('BUNIT', 'FLUXMAG0', 'FLUXMAG0ERR', 'MAGZERO', 'MAGZPT', 'ZEROPNT', 'PHOTZP', 'PHOTFLAM', 'PHOTFNU',
-                 'PHOTPLAM', 'EXPTIME', 'FILTER')  # copied from the input's primary header to the output's PRIMARY
 OUTPUT_MASK_PLANES = {  # the output MASK's planes: name -> (bit, comment); NO_DATA has afw's default bit
     'NO_DATA': (8, 'footprint touches a ground pixel with no data'),
     'INFILLED': (9, 'footprint touches a masked ground pixel: model guess')}
