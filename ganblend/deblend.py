@@ -697,6 +697,8 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     x_e, y_e = np.asarray(det['x'], float), np.asarray(det['y'], float)
     x, y = to_ground(x_e, nx, ex, s), to_ground(y_e, ny, ey, s)
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
+    nodata = np.asarray(im.nodata).reshape(-1, ny, nx).any(0)   # a centre where there were no data is never a source
+    ok[ok] = ~nodata[np.round(y[ok]).astype(int), np.round(x[ok]).astype(int)]
     x, y, x_e, y_e = x[ok], y[ok], x_e[ok], y_e[ok]
     psf_gmms = [psf_mixture(q) for q in psf_imgs]
     lv = np.full(len(x), np.inf)

@@ -15,6 +15,7 @@ import torch
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse import coo_matrix
 from scipy.spatial import cKDTree
+from scipy.ndimage import distance_transform_edt
 from astropy.table import Table
 import sep
 
@@ -24,11 +25,12 @@ from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'INDEX_SNR', 'FLAG_NO_PIXELS',
-           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'MISMATCH_KAPPA', 'CONVERGED_DCHI2', 'RCOND',
-           'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed', 'profile_mixture', 'sersic_mixture_table',
-           'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture', 'fit_psf_gmm', 'render_stamps',
-           'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter', 'astrophot_fluxes', 'blend_groups',
-           'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning', 'photometry_file', 'photometry_cli']
+           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'FLAG_MASKED', 'MISMATCH_KAPPA', 'CONVERGED_DCHI2',
+           'RCOND', 'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed', 'profile_mixture',
+           'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture',
+           'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter',
+           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning',
+           'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -372,6 +374,7 @@ FLAG_NO_PIXELS = 1   # less than `min_coverage` of its model light on usable pix
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
 FLAG_POOR_FIT = 8    # the footprint's residuals put the source's model-mismatch error above 3× its statistical error
+FLAG_MASKED = 16     # (`photometry_image`) a masked pixel lies within the source's footprint (2 hlr + 1 PSF FWHM)
 # scale of the mismatch error, calibrated on the training simulator (`benchmarks/phot_populations.py --calibrate`)
 MISMATCH_KAPPA = 0.37
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement
@@ -896,6 +899,13 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
         for c in cols + (('sersic_n',) if sersic else ()): res[c][idx] = t[c]
         res['x'][idx] = np.asarray(t['x']) + off[:, 0]
         res['y'][idx] = np.asarray(t['y']) + off[:, 1]
+    bad = ~np.isfinite(data)
+    if bad.any() and on.any():   # masked pixels in a source's footprint: its fit saw less of its light
+        dist = distance_transform_edt(~bad)                      # pixels to the nearest masked pixel
+        ix, iy = np.round(res['x'][on]).astype(int), np.round(res['y'][on]).astype(int)
+        ix, iy = np.clip(ix, 0, data.shape[1] - 1), np.clip(iy, 0, data.shape[0] - 1)
+        reach = 2*np.nan_to_num(np.asarray(res['hlr'][on], float), nan=hl[on]) + fw
+        res['flag'][on] |= np.where(dist[iy, ix] <= reach, FLAG_MASKED, 0).astype(np.int16)
     res.meta.update(psf_fwhm_px=float(fw), link_fwhm=link)
     return res
 
