@@ -23,7 +23,7 @@ from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_mo
 # %% auto #0
 __all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'available_enhancers', 'load_enhancer',
            'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
-           'enhance_fits', 'enhance_cli']
+           'enhance_fits', 'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -328,3 +328,58 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                           bad_bits=bad_bits, infill=not no_infill)
         except (InputError, OSError) as e: failed.append(f); sys.stderr.write(f"ganblend-enhance: error: {e}\n")
     if failed: raise InputError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(map(str, failed))}")
+
+# %% ../nbs/04b_enhance.ipynb #b7a1c002
+def blank_level(model, # enhancer
+                size:int=256, # side of the pure-noise fields (ground pixels)
+                n:int=4, # fields
+                seed:int=0, # noise seed
+                **kw # `enhance` settings (tile, overlap, ...)
+               )->float:
+    "Mean of the enhanced image of unit Gaussian noise, in ground σ per ground pixel (0 for an unbiased enhancer)."
+    cfg, rng = model.cfg, np.random.default_rng(seed)
+    tot = 0.0
+    for _ in range(n):
+        x = rng.standard_normal((cfg.in_bands, size, size), dtype=np.float32)
+        e = enhance(x if cfg.in_bands > 1 else x[0], model, noise=1.0, progress=False, **kw)
+        tot += float(np.mean(e, dtype=np.float64))
+    return tot/n*cfg.scale**2
+
+def tile_profile(model, # enhancer
+                 size:int=512, # side of the pure-noise fields (ground pixels)
+                 n:int=2, # fields
+                 tile:int=64, overlap:int=16, # the tiling of `enhance`
+                 period:int|None=None, # folding period in ground pixels (default: the tile period, tile − overlap)
+                 seed:int=1)->np.ndarray:
+    "Enhanced blank sky averaged along rows and columns, folded on `period` ground pixels (ground σ per ground pixel)."
+    s, cfg = model.stride, model.cfg
+    ov = max(s, math.ceil(overlap/s)*s)
+    period = period or max(2*ov, tile//s*s) - ov
+    rng, acc = np.random.default_rng(seed), np.zeros(period)
+    for _ in range(n):
+        x = rng.standard_normal((cfg.in_bands, size, size), dtype=np.float32)
+        e = np.asarray(enhance(x if cfg.in_bands > 1 else x[0], model, noise=1.0, tile=tile, overlap=overlap,
+                               progress=False))
+        e = e.reshape(-1, *e.shape[-2:]).mean(0)*cfg.scale**2
+        for prof in (e.mean(0), e.mean(1)):
+            g = (np.arange(len(prof)) + 0.5)/cfg.scale - 0.5          # ground coordinate of each space pixel
+            b = np.floor(np.mod(g, period)).astype(int)
+            acc += np.bincount(b, prof, period)/np.maximum(np.bincount(b, minlength=period), 1)/(2*n)
+    return acc
+
+def shift_difference(model, # enhancer with `fine_grid` (a GAN generator)
+                     x:np.ndarray, # (h, w) single-band field in noise units, larger than `side` + k
+                     k:int, # shift in ground pixels (along both axes)
+                     side:int=128, # side of the compared crops (ground pixels)
+                     margin:int=16, # ground pixels ignored at every edge of the crops
+                     floor:float=3.0, # source pixels: above `floor` times the blank-sky rms of the fine grid
+                    )->float:
+    "rms difference of the fine-grid predictions of two crops k pixels apart, over the signal rms, on source pixels."
+    f, t = model.cfg.fine, torch.from_numpy(np.ascontiguousarray(x, np.float32))[None, None]
+    with torch.inference_mode():
+        a = model.fine_grid(t[..., :side, :side])[0, 0].numpy()
+        b = model.fine_grid(t[..., k:k + side, k:k + side])[0, 0].numpy()   # b[i, j] = a[i + k f, j + k f]
+    m = margin*f
+    aa, bb = a[k*f + m:-m, k*f + m:-m], b[m:-m - k*f, m:-m - k*f]
+    src = aa > floor*np.std(a[:m, :m]) + 0.5
+    return float(np.sqrt(np.mean((aa - bb)[src]**2)/np.mean(aa[src]**2)))
