@@ -90,10 +90,13 @@ class SurveySpec:
 # %% ../nbs/00_core.ipynb #baf86a89
 def _from_codex(survey, band, key, bandpass):
     import surveycodex
-    s = surveycodex.get_survey(survey); f = s.get_filter(band)
-    return SurveySpec(key, survey, band, float(s.pixel_scale.to_value(u.arcsec)), float(f.psf_fwhm.to_value(u.arcsec)),
-                      float(f.zeropoint.to_value(u.mag)), float(f.sky_brightness.value), float(f.full_exposure_time.to_value(u.s)),
-                      bandpass, source=f"surveycodex {surveycodex.__version__ if hasattr(surveycodex, '__version__') else ''}".strip())
+    s = surveycodex.get_survey(survey)
+    f = s.get_filter(band)
+    return SurveySpec(
+        key, survey, band, float(s.pixel_scale.to_value(u.arcsec)), float(f.psf_fwhm.to_value(u.arcsec)),
+        float(f.zeropoint.to_value(u.mag)), float(f.sky_brightness.value),
+        float(f.full_exposure_time.to_value(u.s)), bandpass,
+        source=f"surveycodex {surveycodex.__version__ if hasattr(surveycodex, '__version__') else ''}".strip())
 
 # ACS/WFC sky rates are per native 0.05" pixel: convert to mag/arcsec^2 with the same zero point
 def _hst_sky(zp, rate_per_pix, pix=0.05): return float(zp - 2.5*np.log10(rate_per_pix/pix**2))
@@ -113,7 +116,8 @@ _HST_SRC = ("Sirianni+2005 (ACS zero points, sky rates); WFC3 Instrument Handboo
 def _build_surveys():
     d = {}
     for b, (zp, sky, t, fwhm, bp) in _HST.items():
-        d[f'hst-{b.lower()}'] = SurveySpec(f'hst-{b.lower()}', 'HST', b, 0.06, fwhm, zp, sky, t, bp, space=True, source=_HST_SRC)
+        d[f'hst-{b.lower()}'] = SurveySpec(f'hst-{b.lower()}', 'HST', b, 0.06, fwhm, zp, sky, t, bp, space=True,
+                                           source=_HST_SRC)
     # HSC bandpasses are not shipped with GalSim: the LSST curves of the same letter stand in for them
     for b in 'grizy': d[f'hsc-{b}'] = _from_codex('HSC', b, f'hsc-{b}', f'LSST_{b}.dat')
     for b in 'ugrizy': d[f'lsst-{b}'] = _from_codex('LSST', b, f'lsst-{b}', f'LSST_{b}.dat')
@@ -123,7 +127,7 @@ SURVEYS = _build_surveys()
 HST_BANDS = ['hst-f435w', 'hst-f606w', 'hst-f775w', 'hst-f814w', 'hst-f850lp', 'hst-f125w', 'hst-f160w']
 HSC_BANDS = ['hsc-g', 'hsc-r', 'hsc-i', 'hsc-z', 'hsc-y']
 
-def get_survey(name:str # survey-band key such as 'hsc-i', 'lsst-r', 'hst-f775w' (case-insensitive); 'hsc-i@0.85': other seeing
+def get_survey(name:str # survey-band key, e.g. 'hsc-i', 'lsst-r', 'hst-f775w' (any case); 'hsc-i@0.85': other seeing
               )->SurveySpec:
     """The `SurveySpec` called `name`; a `ConfigError` listing the known names otherwise. A key with a suffix
     `@FWHM` is the same band at another seeing (PSF FWHM in arcsec, 0.05-3), e.g. 'hsc-i@0.85'."""
@@ -134,7 +138,8 @@ def get_survey(name:str # survey-band key such as 'hsc-i', 'lsst-r', 'hst-f775w'
     if not at: return SURVEYS[key]
     try: fw = float(fwhm)
     except ValueError: fw = float('nan')
-    if not 0.05 <= fw <= 3: raise ConfigError(f"survey {name!r}: the seeing after '@' must be a FWHM in arcsec (0.05-3)")
+    if not 0.05 <= fw <= 3:
+        raise ConfigError(f"survey {name!r}: the seeing after '@' must be a FWHM in arcsec (0.05-3)")
     return replace(SURVEYS[base], name=f"{base}@{fw:g}", psf_fwhm=fw)
 
 # %% ../nbs/00_core.ipynb #2cf21b65
@@ -179,7 +184,8 @@ def rescale_wcs(wcs:WCS, # WCS of the input grid
                )->WCS:
     "WCS of a grid resampled by `factor` about the array centre, covering the same sky."
     w = wcs.deepcopy()
-    c_in = (np.array(in_shape[::-1]) - 1)/2; c_out = (np.array(out_shape[::-1]) - 1)/2
+    c_in = (np.array(in_shape[::-1]) - 1)/2
+    c_out = (np.array(out_shape[::-1]) - 1)/2
     w.wcs.crpix = (np.asarray(wcs.wcs.crpix) - 1 - c_in)*factor + c_out + 1
     if w.wcs.has_cd(): w.wcs.cd = np.asarray(wcs.wcs.cd)/factor
     else: w.wcs.cdelt = np.asarray(wcs.wcs.cdelt)/factor
@@ -308,36 +314,46 @@ def _open_fits(path):
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             hdul = fits.open(path, memmap=False, lazy_load_hdus=False)  # headers only; data are read on access
-    except Exception as e: raise input_error(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+    except Exception as e:
+        raise input_error(path, f"is truncated or corrupt "
+                                f"({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
     need = sum(h._data_offset + h._data_size for h in hdul[-1:])  # where the last HDU's data must end
     if need > path.stat().st_size:
-        hdul.close(); raise input_error(path, f"is truncated ({path.stat().st_size} bytes; its headers need {need})")
+        hdul.close()
+        raise input_error(path, f"is truncated ({path.stat().st_size} bytes; its headers need {need})")
     for h in hdul:
         npix = int(np.prod(h.shape)) if getattr(h, 'shape', None) else 0
         if npix > MAX_PIXELS:
-            hdul.close(); raise input_error(path, f"HDU {h.name} has {npix:.3g} pixels, over the limit of {MAX_PIXELS:.3g}; cut it into tiles")
+            hdul.close()
+            raise input_error(path, f"HDU {h.name} has {npix:.3g} pixels, over the limit of {MAX_PIXELS:.3g}; "
+                                    "cut it into tiles")
     try:
         for h in hdul: _ = h.data
     except Exception as e:
-        hdul.close(); raise input_error(path, f"is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+        hdul.close()
+        raise input_error(path, f"is truncated or corrupt "
+                                f"({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
     return hdul
 
 def _image_hdu(hdul, path):
     named = {h.name for h in hdul}
     for h in hdul:
         if h.name in VARIANCE_HDUS + WEIGHT_HDUS + PSF_HDUS or h.name == 'MASK': continue
-        if isinstance(h, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)) and h.data is not None and h.data.size: return h
+        if isinstance(h, (fits.PrimaryHDU, fits.ImageHDU, fits.CompImageHDU)) and h.data is not None and h.data.size:
+            return h
     raise input_error(path, "has no image HDU with data")
 
 def header_pixel_scale(h, wcs, path, survey):
-    "Pixel scale (arcsec) of an image HDU: its WCS, else a `PIXSCALE` keyword, else the survey's; else a one-line error."
+    """Pixel scale (arcsec) of an image HDU: its WCS, else a `PIXSCALE` keyword, else the survey's;
+    else a one-line error."""
     if wcs is not None and wcs.has_celestial:
         try: return wcs_pixel_scale(wcs)
         except Exception: pass
     for k in ('PIXSCALE', 'PIXSCAL1', 'PIXSCALE_ARCSEC'):
         if k in h.header: return float(h.header[k])
     if survey is not None: return get_survey(survey).pixel_scale
-    raise input_error(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); add a PIXSCALE keyword (arcsec) or give --survey")
+    raise input_error(path, "has no pixel scale (no celestial WCS, no PIXSCALE keyword); "
+                            "add a PIXSCALE keyword (arcsec) or give --survey")
 
 def _read_variance(hdul, shape, path):
     "(variance as float32, 'variance' or 'weight'), or (None, None): from a VARIANCE or WEIGHT (inverse variance) HDU."
@@ -345,7 +361,8 @@ def _read_variance(hdul, shape, path):
     for hh in hdul:
         if hh.name in VARIANCE_HDUS + WEIGHT_HDUS and hh.data is not None:
             v = np.array(hh.data, dtype=np.float32)  # a copy: bad pixels become NaN in it, never in the file
-            if v.shape != shape: raise input_error(path, f"{hh.name} HDU shape {v.shape} differs from the image {shape}")
+            if v.shape != shape:
+                raise input_error(path, f"{hh.name} HDU shape {v.shape} differs from the image {shape}")
             kind = 'variance' if hh.name in VARIANCE_HDUS else 'weight'
             with np.errstate(divide='ignore'):
                 var = v if kind == 'variance' else np.where(v > 0, 1/v, np.inf).astype(np.float32)
@@ -404,7 +421,9 @@ def read_image(path, # FITS file
     with _open_fits(path) as hdul:
         h = _image_hdu(hdul, path)
         data = np.asarray(h.data)
-        if data.ndim not in (2, 3): raise input_error(path, f"image has {data.ndim} dimensions {data.shape}; expected a 2-D image or a 3-D band cube")
+        if data.ndim not in (2, 3):
+            raise input_error(path, f"image has {data.ndim} dimensions {data.shape}; "
+                                    "expected a 2-D image or a 3-D band cube")
         if min(data.shape) == 0: raise input_error(path, f"image is empty (shape {data.shape})")
         data = data.astype(np.float32)
         if not np.isfinite(data).any(): raise input_error(path, "has no finite pixel (all NaN/inf)")
@@ -424,7 +443,8 @@ def read_image(path, # FITS file
             raise input_error(path, f"every pixel is masked ({', '.join(f'{k} {v}' for k, v in masked.items() if v)})")
         data[bad.reshape(data.shape)] = np.nan
         if var is not None: var[bad.reshape(var.shape)] = np.nan
-        psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul if hh.name in PSF_HDUS and hh.data is not None), None)
+        psf = next((np.asarray(hh.data, dtype=np.float32) for hh in hdul
+                    if hh.name in PSF_HDUS and hh.data is not None), None)
         return Image(data, ps, h.header.copy(), wcs, h.header.get('BUNIT'), var, psf, str(path),
                      _one_band_if_same(bad), mbits, planes, masked, _one_band_if_same(nodata), phot_keywords(hdul, h))
 
@@ -449,7 +469,8 @@ def _output_header(header, wcs, bunit, extra):
     hdr = fits.Header() if header is None else header.copy()
     if wcs is not None:
         for k in list(hdr.keys()):
-            if k[:2] in ('CD', 'PC') and '_' in k or k[:5] in ('CRPIX', 'CRVAL', 'CDELT', 'CTYPE', 'CUNIT') or k in ('WCSAXES', 'LONPOLE', 'LATPOLE', 'RADESYS', 'EQUINOX'):
+            if (k[:2] in ('CD', 'PC') and '_' in k or k[:5] in ('CRPIX', 'CRVAL', 'CDELT', 'CTYPE', 'CUNIT')
+                    or k in ('WCSAXES', 'LONPOLE', 'LATPOLE', 'RADESYS', 'EQUINOX')):
                 del hdr[k]
         hdr.update(wcs.to_header())
         if 'PIXSCALE' in hdr: hdr['PIXSCALE'] = wcs_pixel_scale(wcs)
@@ -523,7 +544,8 @@ def image_noise(im:Image)->np.ndarray:
         if k in im.header: return np.full(im.nbands, float(im.header[k]))
     sig = np.array([estimate_noise(b, mask=m) for b, m in zip(im.cube, bad)])
     if not (np.isfinite(sig) & (sig > 0)).all():
-        raise input_error(im.path, f"noise estimate is {sig.tolist()} (constant or empty image?); give a NOISE keyword or a VARIANCE HDU")
+        raise input_error(im.path, f"noise estimate is {sig.tolist()} (constant or empty image?); "
+                                   "give a NOISE keyword or a VARIANCE HDU")
     return sig
 
 # %% ../nbs/00_core.ipynb #6819ffc6
@@ -560,9 +582,11 @@ def script(func=None, pos:list|None=None):
         prog = func.__name__.replace('_cli', '').replace('_', '-')
         try: return func(*args, **kwargs)
         except (GanblendError, OSError) as e:
-            sys.stderr.write(f"ganblend-{prog}: error: {e}\n"); raise SystemExit(1)
+            sys.stderr.write(f"ganblend-{prog}: error: {e}\n")
+            raise SystemExit(1)
         except KeyboardInterrupt:
-            sys.stderr.write(f"ganblend-{prog}: interrupted; no partial output was left\n"); raise SystemExit(130)
+            sys.stderr.write(f"ganblend-{prog}: interrupted; no partial output was left\n")
+            raise SystemExit(130)
     return call_parse(_guarded, pos=pos)
 
 # %% ../nbs/00_core.ipynb #82e9d151

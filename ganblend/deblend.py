@@ -65,7 +65,8 @@ def ground_psf(im:Image, # the input image
         psf = galsim.Kolmogorov(fwhm=fwhm).drawImage(nx=size, ny=size, scale=im.pixel_scale).array
     p = np.asarray(psf, dtype=np.float64)
     if p.ndim == 3: p = p[p.shape[0]//2]
-    if p.ndim != 2 or not np.isfinite(p).all() or p.sum() <= 0: raise InputError(f"PSF: not a usable 2-D PSF image (shape {p.shape})")
+    if p.ndim != 2 or not np.isfinite(p).all() or p.sum() <= 0:
+        raise InputError(f"PSF: not a usable 2-D PSF image (shape {p.shape})")
     return (p/p.sum()).astype(np.float32)
 
 def as_image(image, # `core.Image`, FITS path or (h, w) / (bands, h, w) array in the survey's pixels
@@ -104,7 +105,8 @@ def enhanced_noise(noise, # noise per ground pixel (input units)
     return float(np.mean(noise))/model_scale(model)**2
 
 def shipped_detection(model, method:str='sep')->dict|None:
-    "Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or `meta['detect_threshold']`), if any."
+    """Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or `meta['detect_threshold']`),
+    if any."""
     meta = getattr(model, 'meta', None) or {}
     d = meta.get('detection')
     if isinstance(d, dict) and isinstance(d.get(method), dict): return {k: float(v) for k, v in d[method].items()}
@@ -119,12 +121,14 @@ def enhance_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground sta
                    batch_size:int=256, # stamps per generator call
                    progress:bool=False
                   )->np.ndarray:
-    "Enhanced stamps (N, H, W) or (N, out_bands, H, W) in flux per space pixel; equal to `enhance.enhance` stamp by stamp."
+    """Enhanced stamps (N, H, W) or (N, out_bands, H, W) in flux per space pixel; equal to `enhance.enhance` stamp by
+    stamp."""
     import torch
     cfg = model.cfg
     a = np.asarray(stamps, dtype=np.float32)
     if a.ndim == 3: a = a[:, None]
-    if a.ndim != 4 or a.shape[1] != cfg.in_bands: raise InputError(f"stamps: shape {a.shape} does not fit a model of {cfg.in_bands} band(s)")
+    if a.ndim != 4 or a.shape[1] != cfg.in_bands:
+        raise InputError(f"stamps: shape {a.shape} does not fit a model of {cfg.in_bands} band(s)")
     sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (cfg.in_bands,)).astype(np.float32)
     bad = ~np.isfinite(a).all(1, keepdims=True)
     x = np.concatenate([np.where(bad, 0, a/sig[:, None, None]), bad.astype(np.float32)], 1)
@@ -143,7 +147,8 @@ def enhanced_detection_image(enh:np.ndarray, # enhanced image (h, w) or (bands, 
                              model # the enhancer that made `enh`
                             )->tuple:
     "(2-D detection image, its reference noise): one band as is, several as their inverse-variance weighted mean."
-    enh = np.asarray(enh, dtype=np.float32); s2 = model_scale(model)**2
+    enh = np.asarray(enh, dtype=np.float32)
+    s2 = model_scale(model)**2
     nz = np.atleast_1d(np.asarray(noise, dtype=float))
     if enh.ndim == 2: return enh, float(nz[0])/s2
     # the noise unit of each output band is that of its ground counterpart (`enhance.output_noise_scale`)
@@ -152,7 +157,8 @@ def enhanced_detection_image(enh:np.ndarray, # enhanced image (h, w) or (bands, 
     return np.tensordot(w, enh, 1)/w.sum(), float(1/np.sqrt(w.sum()))
 
 def ground_scale_fwhm(model, survey:str='hsc-i')->float:
-    "FWHM (enhanced pixels) of the *ground* PSF the model was trained for (its `survey` band, else the median): the scale of `snr_ground`."
+    """FWHM (enhanced pixels) of the *ground* PSF the model was trained for (its `survey` band, else the median): the
+    scale of `snr_ground`."""
     cfg = getattr(model, 'cfg', None)
     fwhm = getattr(cfg, 'ground_psf_fwhm', None) or get_survey(survey).psf_fwhm
     if np.ndim(fwhm):
@@ -163,10 +169,12 @@ def ground_scale_fwhm(model, survey:str='hsc-i')->float:
 def _sep_kernel(model, survey, sep_filter='default')->np.ndarray:
     "The filter kernel `detect.detect` gives sep for these settings."
     import sep
-    return _det.psf_kernel(enhanced_psf_fwhm(model, survey)) if sep_filter == 'psf' else np.asarray(sep.default_kernel, np.float64)
+    return (_det.psf_kernel(enhanced_psf_fwhm(model, survey)) if sep_filter == 'psf'
+            else np.asarray(sep.default_kernel, np.float64))
 
 def _ground_scale_map(img:np.ndarray, model, survey)->np.ndarray:
-    "`img` (sky subtracted, NaN = 0) smoothed by a Gaussian of the ground PSF's FWHM; outside the image counts as blank sky."
+    """`img` (sky subtracted, NaN = 0) smoothed by a Gaussian of the ground PSF's FWHM; outside the image counts as
+    blank sky."""
     from scipy import ndimage
     a = np.where(np.isfinite(img), img, 0).astype(np.float64)
     return ndimage.gaussian_filter(a, _det.psf_sigma(ground_scale_fwhm(model, survey)), mode='constant', truncate=3.0)
@@ -177,7 +185,8 @@ def sky_stats(images, # enhanced blank-sky images (`blank_sky`), input flux unit
               survey:str='hsc-i', # ground survey-band key
               sep_filter:str='default' # sep filter of the detection (`detect.detect`)
              )->dict:
-    "The detection image's blank sky in units of its reference noise: `sky_level` (mean), `sky_sigma` (σ of sep's filtered image, as a white-noise σ), `sky_sigma_ground` (σ at the ground-PSF scale)."
+    """The detection image's blank sky in units of its reference noise: `sky_level` (mean), `sky_sigma` (σ of sep's
+    filtered image, as a white-noise σ), `sky_sigma_ground` (σ at the ground-PSF scale)."""
     from scipy import ndimage
     x = [(lambda d: d[0]/d[1])(enhanced_detection_image(e, noise, model)) for e in images]
     lvl = float(np.mean([a.mean() for a in x]))
@@ -190,19 +199,21 @@ def sky_stats(images, # enhanced blank-sky images (`blank_sky`), input flux unit
 def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), input flux units
                     noise, # noise per ground pixel of the input (input units): a number or one per band
                     model, # the enhancer that made `enh`
-                    threshold:float, # detection threshold: in units of `sky_sigma` × the reference noise (of the reference noise without `sky_sigma`)
+                    threshold:float, # detection threshold in reference noise × `sky_sigma` (× 1 without `sky_sigma`)
                     method:str='sep', # detection method (`ganblend.detect.detect`)
                     survey:str='hsc-i', # ground survey-band key
-                    sky_level:float|None=None, # model's blank-sky level (reference-noise units), subtracted first; None: none
-                    sky_sigma:float|None=None, # model's blank-sky noise after sep's filter (reference-noise units); None: 1
-                    sky_sigma_ground:float|None=None, # blank-sky noise at the ground-PSF scale (reference-noise units); adds column `snr_ground`
-                    min_snr_ground:float|None=None, # keep only sources with `snr_ground` ≥ this (needs `sky_sigma_ground`); None: all
+                    sky_level:float|None=None, # model's blank-sky level (reference-noise units) to subtract; None: none
+                    sky_sigma:float|None=None, # model's blank-sky noise, sep-filtered (reference-noise units); None: 1
+                    sky_sigma_ground:float|None=None, # ground-PSF-scale sky σ (in reference noise); adds `snr_ground`
+                    min_snr_ground:float|None=None, # keep `snr_ground` ≥ this (needs `sky_sigma_ground`); None: all
                     **kw # more `detect.detect` settings, e.g. `deblend_cont`
                    )->Table:
-    "Sources found on an enhanced image (positions on the enhanced grid); settings without the `sky_*` keys detect as before."
+    """Sources found on an enhanced image (positions on the enhanced grid); settings without the `sky_*` keys detect
+    as before."""
     img, nz = enhanced_detection_image(enh, noise, model)
     if sky_level: img = img - np.float32(sky_level*nz)
-    t = _det.detect(img, nz*(sky_sigma or 1.0), enhanced_psf_fwhm(model, survey), method=method, threshold=threshold, **kw)
+    t = _det.detect(img, nz*(sky_sigma or 1.0), enhanced_psf_fwhm(model, survey), method=method, threshold=threshold,
+                    **kw)
     if sky_sigma_ground:
         snr = _ground_scale_map(img, model, survey)/(sky_sigma_ground*nz)
         ix = np.clip(np.round(np.asarray(t['x'], float)).astype(int), 0, img.shape[1] - 1)
@@ -214,13 +225,15 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
 
 # %% ../nbs/07b_deblend.ipynb #c0f1a2b4
 SYS_FRAC = 1.0  # fractional model error of the confirmation χ² (see the text)
-MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)  # levels tried by `calibrate_detection`
+# levels tried by `calibrate_detection`
+MIN_DCHI2S = (0.0, 2.0, 4.0, 6.0, 9.0, 12.0, 16.0, 20.0, 25.0, 30.0, 36.0, 50.0, 75.0)
 CONFIRM_KEYS = ('min_dchi2', 'sys_frac')
 CONFIRM_LINK = 4.0  # linking length of the confirmation's groups, in PSF FWHMs (see the text)
-MAX_GROUP = 3       # largest group eliminated as a whole; larger ones are tested source by source (see "Crowded fields")
+# largest group eliminated as a whole; larger ones are tested source by source (see "Crowded fields")
+MAX_GROUP = 3
 MAX_CONTEXT = 8     # most neighbours fitted alongside a source tested on its own
 
-def confirmation_noise(others:np.ndarray, # model image of the *other* sources of the group (as fitted with the tested one)
+def confirmation_noise(others:np.ndarray, # model image of the *other* sources of the group (fitted with the tested one)
                        noise, # σ per pixel: a number or a map like `others`
                        sys_frac:float=SYS_FRAC # fractional model error
                       )->np.ndarray:
@@ -233,8 +246,8 @@ def confirmation_units(pos:np.ndarray, # (k, 2) source x, y (pixels)
                        max_context:int=MAX_CONTEXT # most neighbours fitted alongside a source of a larger group
                       )->list:
     """The confirmation's units of one image, as (tested, context) index arrays. A friends-of-friends group of at most
-    `max_group` sources is one unit without context. Each source of a larger group is a unit of its own, whose context is
-    its `max_context` nearest group members within `link`: fitted with it, never tested in that unit."""
+    `max_group` sources is one unit without context. Each source of a larger group is a unit of its own, whose context
+    is its `max_context` nearest group members within `link`: fitted with it, never tested in that unit."""
     pos = np.asarray(pos, dtype=float).reshape(-1, 2)
     units, none = [], np.zeros(0, int)
     if len(pos) < 2: return units
@@ -343,7 +356,8 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
             big = _bucket(half, top)
             units.append(dict(img=i, idx=m, ctx=ctx, colour=colour, origin=np.array([cx - big, cy - big]),
                               stamp=_padded(_phot.cut_stamp(img, cx, cy, half), big),
-                              sig=_padded(_phot.cut_stamp(nmap, cx, cy, half), big), alive=list(range(len(m))), level=-np.inf))
+                              sig=_padded(_phot.cut_stamp(nmap, cx, cy, half), big), alive=list(range(len(m))),
+                              level=-np.inf))
     dead = [np.zeros(len(lv), bool) for lv in levels]
     with tqdm(total=sum(len(u['idx']) for u in units), disable=not progress, desc='confirm', leave=False) as bar:
         for colour in sorted({u['colour'] for u in units}):
@@ -396,7 +410,8 @@ def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect
                        min_dchi2:float, # smallest survival level kept
                        sys_frac:float=SYS_FRAC # fractional model error of the χ²
                       )->list:
-    "The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column `dchi2_ground`."
+    """The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column
+    `dchi2_ground`."""
     pos = ground_positions(dets, np.shape(ground)[-2:], enh_shape, model_scale(model))
     out = []
     for d, lv in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac, stop_at=min_dchi2)):
@@ -416,7 +431,8 @@ def _model_key(model)->str:
     h = getattr(cfg, 'hash', None)
     if h is None:
         import hashlib
-        h = hashlib.sha256(repr(sorted(vars(cfg).items()) if cfg is not None else model_name(model)).encode()).hexdigest()[:12]
+        h = hashlib.sha256(repr(sorted(vars(cfg).items()) if cfg is not None
+                                else model_name(model)).encode()).hexdigest()[:12]
     import torch
     sd = getattr(model, 'state_dict', None)
     if sd is not None:  # the weights, not only the architecture, decide the threshold
@@ -472,38 +488,44 @@ def blank_sky_density(model, # enhancer
     return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **settings)) for e in imgs)/area
 
 SKY_THRESHOLDS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)  # in units of the filtered blank-sky noise (`sky_stats`)
-REF_THRESHOLDS = (0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0)  # in units of the reference noise (settings without `sky_*`)
+# in units of the reference noise (settings without `sky_*`)
+REF_THRESHOLDS = (0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0)
 
 def calibrate_detection(model, # enhancer
                         survey:str='hsc-i', # ground survey-band key
                         method:str='sep', # detection method
-                        target:float=0.02, # largest acceptable false-split rate on the validation set (3% less a margin for picking the best of ~10³ settings)
+                        # target: 3% less a margin for picking the best of ~10³ settings
+                        target:float=0.02, # largest acceptable false-split rate on the validation set
                         n:int=600, # isolated galaxies and blends simulated
                         seed:int=12345, # validation simulation and noise seed
                         bands=None, # ground bands of a multi-band model (default: `survey` alone)
                         thresholds=None, # thresholds tried (None: `SKY_THRESHOLDS` with `sky`, else `REF_THRESHOLDS`)
                         deblend_conts=(0.005, 0.002, 0.001, 0.0003, 0.0001), # sep deblending contrasts tried
-                        max_blank:float|None=5.0, # largest acceptable false detections per arcmin² of blank sky (None: no limit)
+                        max_blank:float|None=5.0, # most false detections allowed per blank-sky arcmin² (None: no limit)
                         n_blank:int=8, # blank-sky (pure-noise) images of `blank_size`² ground pixels
                         blank_size:int=256, # side of the blank-sky images (ground pixels)
-                        sky:bool=True, # subtract the blank-sky level, threshold in its filtered noise, confirm at the ground scale
-                        min_snr_grounds=tuple(np.arange(3.0, 25.01, 0.5)), # ground-scale S/N cuts tried (with `sky`); cheap: they only filter
-                        confirm:bool=True, # confirm companions on the ground pixels (`survival_levels`), trying `min_dchi2s`
-                        min_dchi2s=MIN_DCHI2S, # survival levels tried (with `confirm`); cheap: one elimination per detection pass
+                        sky:bool=True, # subtract sky level, threshold in its filtered noise, confirm at ground scale
+                        min_snr_grounds=tuple(np.arange(3.0, 25.01, 0.5)), # ground-scale S/N cuts tried (with `sky`)
+                        confirm:bool=True, # confirm companions on ground pixels (`survival_levels`), tries `min_dchi2s`
+                        min_dchi2s=MIN_DCHI2S, # survival levels tried (with `confirm`): cheap, one elimination per pass
                         sys_frac:float=SYS_FRAC, # fractional model error of the confirmation χ²
                         grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
                        ):
-    "Settings recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections per arcmin² (cached)."
+    """Settings recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections
+    per arcmin² (cached)."""
     bands = tuple(bands or (survey,))
     thresholds = tuple(float(t) for t in (thresholds or (SKY_THRESHOLDS if sky else REF_THRESHOLDS)))
     snrs = tuple(float(v) for v in min_snr_grounds) if sky else (None,)
     taus = tuple(float(v) for v in min_dchi2s) if confirm else (None,)
     key = (f"{_model_key(model)}|{','.join(bands)}|{method}|{target}|{n}|{seed}|{thresholds}|{deblend_conts}|"
-           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|{ganblend.__version__}")
+           f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|"
+           f"{ganblend.__version__}")
     if not grid:
         if key in _SETTINGS: return dict(_SETTINGS[key])
-        if (d := cached_settings(key)) is not None: _SETTINGS[key] = d; return dict(d)
+        if (d := cached_settings(key)) is not None:
+            _SETTINGS[key] = d
+            return dict(d)
     from ganblend.blends import simulate_blends, simulate_isolated
     kw = dict(ground_bands=bands, space_bands=getattr(model.cfg, 'space_bands', ('hst-f775w',)), progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
@@ -512,61 +534,78 @@ def calibrate_detection(model, # enhancer
     one = lambda g: g[:, 0] if len(bands) == 1 else g
     g_iso, g_bl = (x.noisy_ground(rng) for x in (iso, bl))
     e_iso, e_bl = (enhance_stamps(one(g), model, noise) for g in (g_iso, g_bl))
-    blank, area = blank_sky(model, noise, n_blank, blank_size, seed + 2) if (max_blank is not None or sky) else (None, np.nan)
+    blank, area = (blank_sky(model, noise, n_blank, blank_size, seed + 2) if (max_blank is not None or sky)
+                   else (None, np.nan))
     base = {k: float(f'{v:.5g}') for k, v in sky_stats(blank, noise, model, survey).items()} if sky else {}
     n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model_scale(model)
-    xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
+    xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1),
+                     n_g, n_e, sc)
     r = 0.3/(get_survey(survey).pixel_scale/sc)
     if confirm:  # the confirmation band: `survey` (the first band of a multi-band model)
         b = bands.index(survey) if survey in bands else 0
         gc_iso, gc_bl = g_iso[:, b], g_bl[:, b]
         psf_c = _phot.fit_psf_gmm(ground_psf(Image(gc_bl[0], get_survey(bands[b]).pixel_scale), bands[b]))
-    S = np.array([-np.inf if s is None else s for s in snrs])[:, None]; T = np.array([-np.inf if t is None else t for t in taus])[None]
+    S = np.array([-np.inf if s is None else s for s in snrs])[:, None]
+    T = np.array([-np.inf if t is None else t for t in taus])[None]
     def hit(pairs):  # (snr cut, level) grid: does any pair of sources (min S/N, min level) pass both cuts
         return np.zeros(S.shape[0:1] + T.shape[1:], bool) if not len(pairs) else \
             ((np.asarray(pairs)[:, 0, None, None] >= S) & (np.asarray(pairs)[:, 1, None, None] >= T)).any(0)
     def sources(dets, ground):  # per stamp: (S/N, survival level) of each source
-        lv = survival_levels(ground, ground_positions(dets, n_g, n_e, sc), psf_c, float(noise[b]), sys_frac) if confirm \
-            else [np.full(len(d), np.inf) for d in dets]
+        lv = survival_levels(ground, ground_positions(dets, n_g, n_e, sc), psf_c, float(noise[b]), sys_frac) \
+            if confirm else [np.full(len(d), np.inf) for d in dets]
         return [np.c_[snr_of(d), l] for d, l in zip(dets, lv)]
     rows = []
-    # one detection pass (and one elimination) per (deblend_cont, threshold); the S/N and survival cuts only filter its sources
+    # one detection pass (and one elimination) per (deblend_cont, threshold); the S/N and survival cuts only filter
+    # its sources
     snr_of = lambda d: np.asarray(d['snr_ground'], float) if 'snr_ground' in d.colnames else np.full(len(d), np.inf)
     for dc in tqdm(deblend_conts if method == 'sep' else (None,), disable=not progress, desc='calibrate', leave=False):
         for t in thresholds:
             st = dict(base, threshold=t, **({} if dc is None else dict(deblend_cont=dc)))
-            s_iso = sources([detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_iso], gc_iso if confirm else None)
+            s_iso = sources([detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_iso],
+                            gc_iso if confirm else None)
             d_bl = [detect_enhanced(e, noise, model, method=method, survey=survey, **st) for e in e_bl]
             s_bl = sources(d_bl, gc_bl if confirm else None)
-            d_bk = [] if blank is None or max_blank is None else [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in blank]
-            # false split: two sources pass; recognized: two distinct sources within r of the two galaxies pass (what `detect.match` finds)
-            fs = np.mean([hit([np.minimum(v[a], v[c]) for a in range(len(v)) for c in range(a + 1, len(v))]) for v in s_iso], 0)
+            d_bk = ([] if blank is None or max_blank is None
+                    else [snr_of(detect_enhanced(e, noise, model, method=method, survey=survey, **st)) for e in blank])
+            # false split: two sources pass; recognized: two distinct sources within r of the two galaxies pass
+            # (what `detect.match` finds)
+            fs = np.mean([hit([np.minimum(v[a], v[c]) for a in range(len(v)) for c in range(a + 1, len(v))])
+                          for v in s_iso], 0)
             rec = []
             for i, (d, v) in enumerate(zip(d_bl, s_bl)):
-                dist = np.hypot(np.asarray(d['x'], float)[:, None] - xy[i, :, 0], np.asarray(d['y'], float)[:, None] - xy[i, :, 1]) <= r
-                rec.append(hit([np.minimum(v[a], v[c]) for a in np.flatnonzero(dist[:, 0]) for c in np.flatnonzero(dist[:, 1]) if a != c]))
+                dist = np.hypot(np.asarray(d['x'], float)[:, None] - xy[i, :, 0],
+                                np.asarray(d['y'], float)[:, None] - xy[i, :, 1]) <= r
+                rec.append(hit([np.minimum(v[a], v[c]) for a in np.flatnonzero(dist[:, 0])
+                                for c in np.flatnonzero(dist[:, 1]) if a != c]))
             rec = np.mean(rec, 0)
-            # blank sky: the S/N cut only (the confirmation can only remove sources, so this bounds the density from above)
+            # blank sky: the S/N cut only (the confirmation can only remove sources, so this bounds the density
+            # from above)
             bd = [sum(int(np.sum(v >= c)) for v in d_bk)/area if d_bk else np.nan for c in S[:, 0]]
             for j, s in enumerate(snrs):
                 for q, tau in enumerate(taus):
                     rows.append(dict(threshold=t, deblend_cont=dc, min_snr_ground=np.nan if s is None else s,
                                      min_dchi2=np.nan if tau is None else tau, false_split=float(fs[j, q]),
                                      recognized=float(rec[j, q]), blank_density=bd[j]))
-    ok = [row for row in rows if row['false_split'] <= target and (max_blank is None or row['blank_density'] <= max_blank)]
-    if not ok: raise InputError(f"detection: no setting keeps false_split <= {target}" + ("" if max_blank is None else f" and <= {max_blank} "
-                                f"blank-sky detections per arcmin²") + f" on {model_name(model)!r}'s images; try higher thresholds")
+    ok = [row for row in rows
+          if row['false_split'] <= target and (max_blank is None or row['blank_density'] <= max_blank)]
+    if not ok:
+        raise InputError(f"detection: no setting keeps false_split <= {target}"
+                         + ("" if max_blank is None else f" and <= {max_blank} blank-sky detections per arcmin²")
+                         + f" on {model_name(model)!r}'s images; try higher thresholds")
     # most blends recognized; on a tie the most conservative setting
-    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground']), np.nan_to_num(row['min_dchi2'])))
+    best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground']),
+                                    np.nan_to_num(row['min_dchi2'])))
     d = dict(threshold=float(best['threshold']))
     if best['deblend_cont'] is not None: d['deblend_cont'] = float(best['deblend_cont'])
     if sky: d.update(base, min_snr_ground=float(best['min_snr_ground']))
     if confirm: d.update(min_dchi2=float(best['min_dchi2']), sys_frac=float(sys_frac))
     d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
     if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
-    _SETTINGS[key] = d; cache_settings(key, d)
+    _SETTINGS[key] = d
+    cache_settings(key, d)
     if grid:
-        tab = Table(rows=[[row[c] if row[c] is not None else np.nan for c in rows[0]] for row in rows], names=list(rows[0]))
+        tab = Table(rows=[[row[c] if row[c] is not None else np.nan for c in rows[0]] for row in rows],
+                    names=list(rows[0]))
         return dict(d), tab
     return dict(d)
 
@@ -574,9 +613,10 @@ DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distan
                 'sky_level', 'sky_sigma', 'sky_sigma_ground', 'min_snr_ground')
 
 def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False,
-                       confirm:bool=False # also return the ground-pixel confirmation keys (`min_dchi2`, `sys_frac`), when the settings have them
+                       confirm:bool=False # also return any confirmation keys (`min_dchi2`, `sys_frac`) of the settings
                       )->dict:
-    "`detect_enhanced` keyword arguments for `model`'s enhanced images (the shipped ones, else `calibrate_detection`'s), and with `confirm` those of `confirm_detections`."
+    """`detect_enhanced` keyword arguments for `model`'s enhanced images (the shipped ones, else
+    `calibrate_detection`'s), and with `confirm` those of `confirm_detections`."""
     d = shipped_detection(model, method) or calibrate_detection(model, survey, method, bands=bands, progress=progress)
     return {k: v for k, v in d.items() if k in DETECT_KEYS + (CONFIRM_KEYS if confirm else ())}
 
@@ -590,14 +630,16 @@ def split_settings(settings:dict)->tuple:
 def store_detection(path, # weights path of an enhancer (with or without suffix)
                     method:str='sep', # detection method to calibrate
                     progress:bool=True,
-                    model=None, # the enhancer at `path`, already loaded (for models `enhance.load_enhancer` cannot load); None: loaded here
+                    model=None, # the loaded enhancer at `path` (when `enhance.load_enhancer` can't); None: loaded here
                     **kw # passed to `calibrate_detection` (target, n, seed, sky, ...)
                    )->dict:
     "Calibrate the detection settings of the enhancer at `path` and store them in its JSON `meta['detection'][method]`."
     model = _enh.load_enhancer(path=path) if model is None else model
     bands = list(getattr(model.cfg, 'ground_bands', None) or ['hsc-i'])
-    d = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands, progress=progress, **kw)
-    p = Path(path); js = (p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p)
+    d = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands, progress=progress,
+                            **kw)
+    p = Path(path)
+    js = (p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p)
     js = js.with_name(js.name + '.json')
     info = json.loads(js.read_text())
     info.setdefault('meta', {}).setdefault('detection', {})[method] = d
@@ -611,7 +653,8 @@ def _model_grid(im:Image, model, noise)->tuple:
     ratio = im.pixel_scale/ps_model
     if abs(ratio - 1) <= 1e-3: return im.cube, np.asarray(noise, float), 1.0
     if max(ratio, 1/ratio) > _enh.MAX_SCALE_MISMATCH:
-        raise InputError(f"{im.path}: pixel scale {im.pixel_scale:.4g}\"/px is {ratio:.2f}× the model's {ps_model}\"/px "
+        raise InputError(f"{im.path}: pixel scale {im.pixel_scale:.4g}\"/px is {ratio:.2f}× "
+                         f"the model's {ps_model}\"/px "
                          f"(more than {_enh.MAX_SCALE_MISMATCH}× off); use a model trained for this pixel scale")
     cube = _enh.resample_flux(im.cube, ratio)
     return cube, np.array([core.estimate_noise(b) for b in cube]), float(ratio)
@@ -620,7 +663,8 @@ _PSF_GMMS, _PSF_LOCK = {}, threading.Lock()
 
 def psf_mixture(psf_img:np.ndarray # normalised PSF image (`ground_psf`)
                )->'photometry.PSFMixture':
-    "`photometry.fit_psf_gmm` of `psf_img`, cached in this process by its pixel values (a fit takes ~1 s; tiles share one PSF)."
+    """`photometry.fit_psf_gmm` of `psf_img`, cached in this process by its pixel values (a fit takes ~1 s; tiles share
+    one PSF)."""
     import hashlib
     a = np.ascontiguousarray(psf_img, dtype=np.float32)
     key = (a.shape, hashlib.sha1(a.tobytes()).hexdigest())
@@ -631,14 +675,17 @@ def psf_mixture(psf_img:np.ndarray # normalised PSF image (`ground_psf`)
         return _PSF_GMMS[key]
 
 def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, model)->str|None:
-    "Add `ood_p` and `som_occupancy` to `out` (in place) from the image `data` on the model's grid; NaN and a note on any failure."
+    """Add `ood_p` and `som_occupancy` to `out` (in place) from the image `data` on the model's grid; NaN and a note
+    on any failure."""
     out['ood_p'], out['som_occupancy'] = np.full(len(out), np.nan), np.full(len(out), np.nan)
     bands = tuple(getattr(model.cfg, 'ground_bands', None) or ('hsc-i',))
     try:
         from ganblend.ood import som_path, som_name, add_ood_column
         if not som_path(bands).exists(): return f"no coverage map (SOM) for bands {som_name(bands)}: ood_p is NaN"
         if not len(out): return None
-        ny, nx = shape; my, mx = data.shape[-2:]  # all grids share their centre (`_model_grid`)
+        # all grids share their centre (`_model_grid`)
+        ny, nx = shape
+        my, mx = data.shape[-2:]
         pos = Table(dict(x=to_enhanced(out['x'], nx, mx, ratio), y=to_enhanced(out['y'], ny, my, ratio)))
         r = add_ood_column(pos, data if data.shape[0] > 1 else data[0], noise_e, bands=bands)
         out['ood_p'], out['som_occupancy'] = np.asarray(r['ood_p'], float), np.asarray(r['som_occupancy'], float)
@@ -654,7 +701,8 @@ def resolve_detection(model, # enhancer
                       detection:dict|None=None, # complete settings to start from instead of the model's
                       progress:bool=False
                      )->dict:
-    "Detection settings: the model's (shipped, else calibrated only when something is missing; blank-sky and confirmation keys included), then the overrides."
+    """Detection settings: the model's (shipped, else calibrated only when something is missing; blank-sky and
+    confirmation keys included), then the overrides."""
     base = dict(detection) if detection is not None else shipped_detection(model, method)
     if base is None and (threshold is None or (deblend_cont is None and method == 'sep')):
         base = detection_settings(model, survey, method, progress=progress)
@@ -669,13 +717,13 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             psf=None, # PSF image (array) or FITS file; None: `image`'s PSF HDU or a Kolmogorov of its FWHM
             noise=None, # noise per pixel (input units); None: from the variance HDU/keywords or estimated
             detect_method:str='sep', # detection method on the enhanced image
-            threshold:float|None=None, # detection threshold (units of the model's `sky_sigma` when it has one); None: the model's shipped or calibrated one
+            threshold:float|None=None, # detection threshold (in the model's `sky_sigma`, if any); None: the model's
             deblend_cont:float|None=None, # sep deblending contrast; None: the model's shipped or calibrated one
             profile:str='sersic', # galaxy profile of the photometry (`photometry.PROFILES`)
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
             ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
-            confirm:bool=True, # drop companions the ground pixels do not need (`survival_levels`), when the settings have `min_dchi2`
-            detection:dict|None=None, # complete `detect_enhanced` settings to use instead of the model's (e.g. from `detection_settings`)
+            confirm:bool=True, # drop companions the ground pixels do not need (`survival_levels`), given a `min_dchi2`
+            detection:dict|None=None, # complete `detect_enhanced` settings replacing the model's (`detection_settings`)
             progress:bool=False
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
@@ -683,17 +731,21 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     model = _enh.enhancer_for(model, survey, fallback=None)
     nb_model = int(getattr(model.cfg, 'in_bands', 1))
     if im.nbands != nb_model:
-        raise InputError(f"{im.path}: has {im.nbands} band(s); model {model_name(model)!r} needs {nb_model} ({', '.join(getattr(model.cfg, 'ground_bands', []))})")
+        raise InputError(f"{im.path}: has {im.nbands} band(s); model {model_name(model)!r} needs {nb_model} "
+                         f"({', '.join(getattr(model.cfg, 'ground_bands', []))})")
     noise_b = np.atleast_1d(np.asarray(core.image_noise(im) if noise is None else noise, dtype=float))
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
-    if not np.all(np.isfinite(noise_b) & (noise_b > 0)): raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
+    if not np.all(np.isfinite(noise_b) & (noise_b > 0)):
+        raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
     psf_imgs = _phot.band_psfs(im, psf, survey)    # one PSF per band
     settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
     det_kw, conf = split_settings(settings)
     det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **det_kw)
-    ny, nx = im.shape; ey, ex = enh.shape[-2:]; s = model_scale(model)*ratio  # enhanced pixels per input pixel
+    ny, nx = im.shape
+    ey, ex = enh.shape[-2:]
+    s = model_scale(model)*ratio  # enhanced pixels per input pixel
     x_e, y_e = np.asarray(det['x'], float), np.asarray(det['y'], float)
     x, y = to_ground(x_e, nx, ex, s), to_ground(y_e, ny, ey, s)
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
@@ -740,10 +792,11 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             if c.startswith('flux'): out[c].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
     out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
-                         pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name, masked_pixels=dict(im.masked),
-                         ganblend=ganblend.__version__))
+                         pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name,
+                         masked_pixels=dict(im.masked), ganblend=ganblend.__version__))
     if im.nbands > 1: out.meta.update(ref_band=b, bands=bands)
-    if im.phot: out.meta['flux_keywords'] = dict(im.phot)   # zero points (FLUXMAG0, MAGZERO, ...) and BUNIT of the input
+    # zero points (FLUXMAG0, MAGZERO, ...) and BUNIT of the input
+    if im.phot: out.meta['flux_keywords'] = dict(im.phot)
     if note: out.meta['ood_note'] = note
     return out
 
@@ -755,7 +808,8 @@ def deblend_file(inp, # input FITS image
                  progress:bool=False, # progress bars of the long stages
                  bad_bits=None # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                 )->Path:
-    "Deblend one FITS file into one ECSV catalog (written atomically); without `survey` the file must give its pixel scale."
+    """Deblend one FITS file into one ECSV catalog (written atomically); without `survey` the file must give its pixel
+    scale."""
     out = Path(out)
     if out.exists() and not overwrite: raise InputError(f"{out}: exists already (use --overwrite to replace it)")
     im = core.read_image(inp, survey=survey, bad_bits=bad_bits)   # survey None: no pixel scale is guessed

@@ -15,8 +15,8 @@ from astropy.io import fits
 from tqdm import tqdm
 
 import ganblend
-from .core import (PHOT_KEYWORDS, InputError, WeightsError, ConfigError, read_image, write_image, image_noise, estimate_noise,
-                           rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
+from .core import (PHOT_KEYWORDS, InputError, WeightsError, ConfigError, read_image, write_image, image_noise,
+                           estimate_noise, rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
 from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
                              WEIGHTS_DIR, resolve_weights, shipped_models)
 
@@ -53,7 +53,8 @@ def _starts(n, t, step):
     return [i*step for i in range(k + 1)]
 
 def _axis_plan(n, t, overlap, scale, fine, n_out):
-    "Tiles along one axis: tile size, starts, first output row and row count of each, and the window-weighted rebin matrices."
+    """Tiles along one axis: tile size, starts, first output row and row count of each, and the window-weighted
+    rebin matrices."""
     t = min(t, n)
     starts = _starts(n, t, t - overlap)
     k = np.arange(n_out)
@@ -70,7 +71,9 @@ def _axis_plan(n, t, overlap, scale, fine, n_out):
         r0, r1 = rows[0], rows[-1] + 1
         cols = (fine*s, min(fine*(s + t), fine*n))
         R = rebin_matrix(n_out, fine*n, scale/fine, rows=(r0, r1), cols=cols).toarray()*w[r0:r1, None]
-        r0s.append(r0); nrs.append(r1 - r0); mats.append(np.pad(R, ((0, 0), (0, fine*t - (cols[1] - cols[0])))))
+        r0s.append(r0)
+        nrs.append(r1 - r0)
+        mats.append(np.pad(R, ((0, 0), (0, fine*t - (cols[1] - cols[0])))))
     R = np.zeros((len(mats), max(nrs), fine*t), np.float32)
     for i, M in enumerate(mats): R[i, :len(M)] = M
     return t, starts, r0s, nrs, torch.from_numpy(R)
@@ -78,23 +81,29 @@ def _axis_plan(n, t, overlap, scale, fine, n_out):
 def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in noise units and the mask channel
                        model:Enhancer, # generator
                        tile:int=64, # tile side in ground pixels (rounded down to a multiple of model.stride)
-                       overlap:int=16, # overlap between tiles in ground pixels (rounded up to a multiple of model.stride)
+                       overlap:int=16, # tile overlap in ground pixels (rounded up to a multiple of model.stride)
                        batch_size:int=256, # tiles per generator call
                        progress:bool=True, # show a progress bar
-                       out:np.ndarray|None=None, # preallocated (out_bands, H, W) float32 output (default: allocated here)
+                       out:np.ndarray|None=None, # preallocated (out_bands, H, W) float32 output (None: allocated here)
                       )->np.ndarray:
     "Model output on the whole space grid (noise units), computed tile by tile and blended with complementary windows."
     cfg, s = model.cfg, model.stride
     _, h, w = x.shape
     H, W = cfg.space_shape(h, w)
-    if not hasattr(model, 'fine_grid'):   # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
-        if h*w > WHOLE_IMAGE_MAX: raise InputError(f"image: {h}×{w} ground pixels is too large for {getattr(model, 'name', 'this model')!r}, "
-                                                   f"which enhances whole images up to {WHOLE_IMAGE_MAX} pixels; use a tiled GAN model (e.g. 'hsc-i') or cut the image")
+    # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
+    if not hasattr(model, 'fine_grid'):
+        if h*w > WHOLE_IMAGE_MAX:
+            raise InputError(f"image: {h}×{w} ground pixels is too large for {getattr(model, 'name', 'this model')!r}, "
+                             f"which enhances whole images up to {WHOLE_IMAGE_MAX} pixels; "
+                             "use a tiled GAN model (e.g. 'hsc-i') or cut the image")
         device = next(model.parameters()).device
-        with torch.inference_mode(): res = model(torch.from_numpy(np.ascontiguousarray(x))[None].to(device)).float()[0].cpu().numpy()
+        with torch.inference_mode():
+            res = model(torch.from_numpy(np.ascontiguousarray(x))[None].to(device)).float()[0].cpu().numpy()
         if out is None: return res
-        out[...] = res; return out
-    overlap = max(s, math.ceil(overlap/s)*s); tile = max(2*overlap, tile//s*s)
+        out[...] = res
+        return out
+    overlap = max(s, math.ceil(overlap/s)*s)
+    tile = max(2*overlap, tile//s*s)
     device = next(model.parameters()).device
     ty, sy, ry, ny, RY = _axis_plan(h, tile, overlap, cfg.scale, cfg.fine, H)
     tx, sx, rx, nx, RX = _axis_plan(w, tile, overlap, cfg.scale, cfg.fine, W)
@@ -130,7 +139,8 @@ def _as_cube(image, nb, what='image'):
 def _noise_per_band(noise, a, what):
     if noise is None: sig = np.array([estimate_noise(b) for b in a])
     else: sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (a.shape[0],)).copy()
-    if not (np.isfinite(sig) & (sig > 0)).all(): raise InputError(f"{what}: noise {sig.tolist()} must be positive and finite")
+    if not (np.isfinite(sig) & (sig > 0)).all():
+        raise InputError(f"{what}: noise {sig.tolist()} must be positive and finite")
     return sig
 
 def output_noise_scale(cfg:EnhancerConfig, noise)->np.ndarray:
@@ -140,7 +150,7 @@ def output_noise_scale(cfg:EnhancerConfig, noise)->np.ndarray:
 def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux unit per pixel
             model:Enhancer, # generator from `load_enhancer`
             noise=None, # noise σ per pixel, scalar or one per band, in the image's unit (default: estimated)
-            mask:np.ndarray|None=None, # True where a pixel is bad, (h, w) or like `image` (non-finite pixels are always masked)
+            mask:np.ndarray|None=None, # True at bad pixels, (h, w) or like `image` (non-finite ones are always masked)
             tile:int=64, # tile side in ground pixels
             overlap:int=16, # overlap between tiles in ground pixels
             batch_size:int=256, # tiles per generator call
@@ -157,7 +167,8 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
     sig = _noise_per_band(noise, np.where(bad, np.nan, a), 'image')
     x = np.empty((cfg.in_bands + 1,) + a.shape[1:], np.float32)
     np.divide(a, sig[:, None, None].astype(np.float32), out=x[:-1])
-    x[:-1, bad] = 0; x[-1] = bad
+    x[:-1, bad] = 0
+    x[-1] = bad
     out = enhance_normalised(x, model, tile, overlap, batch_size, progress)
     out *= (output_noise_scale(cfg, sig)/cfg.scale**2).astype(np.float32)[:, None, None]
     return out[0] if np.ndim(image) == 2 and cfg.out_bands == 1 else out
@@ -169,13 +180,15 @@ def _memory_probe(n:int, weights:str, tile:int=64, batch_size:int=256)->dict:
     model = load_enhancer(path=weights)
     img = np.random.default_rng(0).normal(0, 1, (n, n)).astype(np.float32)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
-    tracemalloc.start(); t0 = _time.perf_counter()
+    tracemalloc.start()
+    t0 = _time.perf_counter()
     out = enhance(img, model, noise=1.0, tile=tile, batch_size=batch_size, progress=False)
     dt = _time.perf_counter() - t0
-    traced = tracemalloc.get_traced_memory()[1]/2**20; tracemalloc.stop()
+    traced = tracemalloc.get_traced_memory()[1]/2**20
+    tracemalloc.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
-    return {'n': n, 'out_shape': list(out.shape), 'seconds': round(dt, 1), 'rss_before_mb': round(base), 'rss_peak_mb': round(peak),
-            'numpy_traced_peak_mb': round(traced), 'output_mb': round(out.nbytes/2**20)}
+    return {'n': n, 'out_shape': list(out.shape), 'seconds': round(dt, 1), 'rss_before_mb': round(base),
+            'rss_peak_mb': round(peak), 'numpy_traced_peak_mb': round(traced), 'output_mb': round(out.nbytes/2**20)}
 
 # %% ../nbs/04b_enhance.ipynb #ec3a1465
 MAX_SCALE_MISMATCH = 1.5
@@ -254,13 +267,16 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
     (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED); returns `out_path`."""
     out_path = Path(out_path)
-    if out_path.exists() and not overwrite: raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
-    if not out_path.parent.is_dir(): raise InputError(f"{out_path}: directory {out_path.parent} does not exist")  # fail before the work
+    if out_path.exists() and not overwrite:
+        raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
+    if not out_path.parent.is_dir():  # fail before the work
+        raise InputError(f"{out_path}: directory {out_path.parent} does not exist")
     model = enhancer_for(model, survey)
     cfg = model.cfg
     im = read_image(in_path, survey=survey, bad_bits=bad_bits)
     if im.nbands != cfg.in_bands:
-        raise InputError(f"{in_path}: has {im.nbands} band(s); model {getattr(model, 'name', '')!r} needs {cfg.in_bands} ({', '.join(cfg.ground_bands)})")
+        raise InputError(f"{in_path}: has {im.nbands} band(s); model {getattr(model, 'name', '')!r} needs "
+                         f"{cfg.in_bands} ({', '.join(cfg.ground_bands)})")
     primary = _primary_keywords(in_path)
     cube, wcs, ps = im.cube, im.wcs, im.pixel_scale
     nodata = np.asarray(im.nodata).reshape(-1, *im.shape).any(0)   # no data in any band
@@ -268,9 +284,11 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     noise = None
     if abs(ratio - 1) > 1e-3:
         if max(ratio, 1/ratio) > MAX_SCALE_MISMATCH:
-            raise InputError(f"{in_path}: pixel scale {ps:.4g}\"/px is {ratio:.2f}× the model's {cfg.ground_pixel_scale}\"/px "
+            raise InputError(f"{in_path}: pixel scale {ps:.4g}\"/px is {ratio:.2f}× "
+                             f"the model's {cfg.ground_pixel_scale}\"/px "
                              f"(more than {MAX_SCALE_MISMATCH}× off); use a model trained for this pixel scale")
-        warnings.warn(f"{in_path}: pixel scale {ps:.4g}\"/px resampled to the model's {cfg.ground_pixel_scale}\"/px (flux-conserving)")
+        warnings.warn(f"{in_path}: pixel scale {ps:.4g}\"/px resampled to the model's {cfg.ground_pixel_scale}\"/px "
+                      "(flux-conserving)")
         new = resample_flux(cube, ratio)
         if wcs is not None: wcs = rescale_wcs(wcs, cube.shape[-2:], new.shape[-2:], ratio)
         nodata = footprint_mask(nodata, ratio, new.shape[-2:])
@@ -286,11 +304,13 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     hdr['PSF_FWHM'] = (float(cfg.space_psf_fwhm[0]), 'arcsec, PSF the enhancement model reproduces')
     out_wcs = rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale) if wcs is not None else None
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
-    extra = add_provenance(model=getattr(model, 'name', 'enhancer'), chash=getattr(model, 'config_hash', None) or cfg.hash,
+    extra = add_provenance(model=getattr(model, 'name', 'enhancer'),
+                           chash=getattr(model, 'config_hash', None) or cfg.hash,
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
                            inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'))
     from ganblend.ood import ood_keywords
-    extra.update(ood_keywords(cube, noise, cfg.ground_bands))  # population coverage of the input (OODSCORE, OODFRAC, ...)
+    # population coverage of the input (OODSCORE, OODFRAC, ...)
+    extra.update(ood_keywords(cube, noise, cfg.ground_bands))
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_mef(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, mask=mask,
                      planes=OUTPUT_MASK_PLANES, primary=primary, overwrite=overwrite)
@@ -306,7 +326,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 tile:int=64, # tile side in ground pixels
                 batch_size:int=256, # tiles per generator call
                 quiet:bool=False, # no progress bars
-                bad_bits:str=None, # bad mask planes: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES)
+                bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                 no_infill:bool=False, # NaN instead of the model's in-fill where the output MASK says NO_DATA
                ):
     """Enhance ground-based FITS images to the space pixel grid with a trained generative model. OUT.fits has an
@@ -315,18 +335,24 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
     MP_INFILLED=9: a masked ground pixel under it, the value is the model's guess). ganblend-detect, -photometry and
     -deblend read this layout, with NO_DATA pixels bad."""
     if not batch:
-        if len(files) != 2: raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); use --batch IN... --outdir DIR for many")
+        if len(files) != 2:
+            raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); "
+                             "use --batch IN... --outdir DIR for many")
         enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
                      bad_bits=bad_bits, infill=not no_infill)
         return
     if not files: raise InputError("--batch: no input files given")
-    if outdir is None or not Path(outdir).is_dir(): raise InputError(f"{outdir}: --outdir must be an existing directory")
+    if outdir is None or not Path(outdir).is_dir():
+        raise InputError(f"{outdir}: --outdir must be an existing directory")
     net, failed = enhancer_for(model, survey), []
     for f in tqdm(files, desc='files', unit='file', disable=quiet):
-        out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit') + '.enhanced.fits')
+        out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit')
+                            + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
                           bad_bits=bad_bits, infill=not no_infill)
-        except (InputError, OSError) as e: failed.append(f); sys.stderr.write(f"ganblend-enhance: error: {e}\n")
+        except (InputError, OSError) as e:
+            failed.append(f)
+            sys.stderr.write(f"ganblend-enhance: error: {e}\n")
     if failed: raise InputError(f"{len(failed)} of {len(files)} file(s) failed: {', '.join(map(str, failed))}")
 
 # %% ../nbs/04b_enhance.ipynb #b7a1c002

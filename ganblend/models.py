@@ -83,7 +83,7 @@ class EnhancerConfig(_Config):
     ground_psf_fwhm: list|None = None # arcsec, per ground band (default: survey values)
     space_psf_fwhm: list|None = None  # arcsec, per space band (default: survey values)
     phys_bands: list|None = None      # for each ground band, the index of its output counterpart or -1
-    noise_bands: list|None = None     # for each output band, the ground band whose noise is its unit (default: nearest wavelength)
+    noise_bands: list|None = None     # per output band: ground band whose σ is its unit (default: nearest wavelength)
     width: int = 48                   # feature maps at the first (half ground resolution) level
     depth: int = 1                    # number of further downsampling levels (each doubles the width)
     n_res: int = 1                    # residual blocks per level
@@ -102,27 +102,35 @@ class EnhancerConfig(_Config):
     sky_batch: int = 8                # pure-noise tiles per generator step (even: two halves)
 
     def __post_init__(self):
-        if self.in_bands < 1 or self.out_bands < 1: raise ConfigError(f"in_bands={self.in_bands}, out_bands={self.out_bands}: need ≥ 1")
+        if self.in_bands < 1 or self.out_bands < 1:
+            raise ConfigError(f"in_bands={self.in_bands}, out_bands={self.out_bands}: need ≥ 1")
         if self.ground_bands is None: self.ground_bands = _default_bands(self.in_bands, 'ground')
         if self.space_bands is None: self.space_bands = _default_bands(self.out_bands, 'space')
         self.ground_bands, self.space_bands = list(self.ground_bands), list(self.space_bands)
-        if len(self.ground_bands) != self.in_bands: raise ConfigError(f"ground_bands {self.ground_bands} does not have in_bands={self.in_bands} entries")
-        if len(self.space_bands) != self.out_bands: raise ConfigError(f"space_bands {self.space_bands} does not have out_bands={self.out_bands} entries")
+        if len(self.ground_bands) != self.in_bands:
+            raise ConfigError(f"ground_bands {self.ground_bands} does not have in_bands={self.in_bands} entries")
+        if len(self.space_bands) != self.out_bands:
+            raise ConfigError(f"space_bands {self.space_bands} does not have out_bands={self.out_bands} entries")
         ratio = self.ground_pixel_scale/self.space_pixel_scale
         if self.scale is None: self.scale = ratio
-        if abs(self.scale/ratio - 1) > 1e-6: raise ConfigError(f"scale={self.scale} differs from ground/space pixel scale {ratio:.6g}")
+        if abs(self.scale/ratio - 1) > 1e-6:
+            raise ConfigError(f"scale={self.scale} differs from ground/space pixel scale {ratio:.6g}")
         if self.fine is None: self.fine = math.ceil(self.scale - 1e-9)
         if self.ground_psf_fwhm is None: self.ground_psf_fwhm = [_psf_fwhm(b, 0.6) for b in self.ground_bands]
         if self.space_psf_fwhm is None: self.space_psf_fwhm = [_psf_fwhm(b, 0.1) for b in self.space_bands]
-        self.ground_psf_fwhm, self.space_psf_fwhm = [float(f) for f in self.ground_psf_fwhm], [float(f) for f in self.space_psf_fwhm]
+        self.ground_psf_fwhm, self.space_psf_fwhm = ([float(f) for f in self.ground_psf_fwhm],
+                                                     [float(f) for f in self.space_psf_fwhm])
         if self.phys_bands is None:
             if self.in_bands == self.out_bands == 1: self.phys_bands = [0]
             else:
                 self.phys_bands = [self.space_bands.index(_COUNTERPART.get(g.split('-')[-1], ''))
-                                   if _COUNTERPART.get(g.split('-')[-1], '') in self.space_bands else -1 for g in self.ground_bands]
+                                   if _COUNTERPART.get(g.split('-')[-1], '') in self.space_bands else -1
+                                   for g in self.ground_bands]
         if self.noise_bands is None: self.noise_bands = _nearest_ground(self.ground_bands, self.space_bands)
-        if len(self.noise_bands) != self.out_bands: raise ConfigError(f"noise_bands {self.noise_bands} needs one entry per space band ({self.out_bands})")
-        if len(self.phys_bands) != self.in_bands: raise ConfigError(f"phys_bands {self.phys_bands} needs one entry per ground band ({self.in_bands})")
+        if len(self.noise_bands) != self.out_bands:
+            raise ConfigError(f"noise_bands {self.noise_bands} needs one entry per space band ({self.out_bands})")
+        if len(self.phys_bands) != self.in_bands:
+            raise ConfigError(f"phys_bands {self.phys_bands} needs one entry per ground band ({self.in_bands})")
         if self.adv_loss not in _ADV: raise ConfigError(f"adv_loss={self.adv_loss!r}; known: {list(_ADV)}")
 
     def space_shape(self, h:int, w:int)->tuple:
@@ -140,7 +148,8 @@ class DCGANConfig(_Config):
     d_softening: float = 1.0   # arcsinh softening of the discriminator's view (noise units)
     adv_loss: str = 'bce'      # 'bce', 'hinge' or 'lsgan'
     def __post_init__(self):
-        if self.size < 16 or self.size & (self.size - 1): raise ConfigError(f"DCGANConfig.size={self.size}: need a power of two ≥ 16")
+        if self.size < 16 or self.size & (self.size - 1):
+            raise ConfigError(f"DCGANConfig.size={self.size}: need a power of two ≥ 16")
         if self.adv_loss not in _ADV: raise ConfigError(f"adv_loss={self.adv_loss!r}; known: {list(_ADV)}")
 
 # %% ../nbs/03_models.ipynb #86d9db1e
@@ -163,8 +172,10 @@ def rebin_matrix(n_out:int, # pixels on the output axis
                  rows:tuple|None=None, # (start, stop) of output pixels to compute (default all)
                  cols:tuple|None=None, # (start, stop) of input pixels to keep (default all)
                 )->sparse.csr_matrix:
-    "Sparse (rows × cols) 1-D overlap matrix: fraction of each output pixel covered by each input pixel (centre-aligned grids)."
-    r0, r1 = rows or (0, n_out); c0, c1 = cols or (0, n_in)
+    """Sparse (rows × cols) 1-D overlap matrix: fraction of each output pixel covered by each input pixel
+    (centre-aligned grids)."""
+    r0, r1 = rows or (0, n_out)
+    c0, c1 = cols or (0, n_in)
     k = np.arange(r0, r1, dtype=np.float64)
     centre = (k - (n_out - 1)/2)/ratio + (n_in - 1)/2
     lo, hi = centre - 0.5/ratio, centre + 0.5/ratio
@@ -182,7 +193,8 @@ def rebin(x:torch.Tensor, # (..., H, W) image(s) in surface-brightness units (an
           ratio:float, # output pixels per input pixel, same on both axes
          )->torch.Tensor:
     "Flux-conserving, differentiable area resampling between centre-aligned grids (mean over each output footprint)."
-    ry = _dense(rebin_matrix(out_hw[0], x.shape[-2], ratio), x); rx = _dense(rebin_matrix(out_hw[1], x.shape[-1], ratio), x)
+    ry = _dense(rebin_matrix(out_hw[0], x.shape[-2], ratio), x)
+    rx = _dense(rebin_matrix(out_hw[1], x.shape[-1], ratio), x)
     return ry @ x @ rx.T
 
 def upsample(ground:torch.Tensor, # (B, C, h, w) ground-grid images
@@ -204,7 +216,8 @@ def matching_fwhm(ground_fwhm:float, # arcsec, ground PSF FWHM
                   space_fwhm:float, # arcsec, space PSF FWHM
                  )->float:
     "FWHM (arcsec) of the Gaussian that turns the space PSF into the ground PSF (both taken as Gaussian)."
-    if ground_fwhm <= space_fwhm: raise ConfigError(f"ground PSF FWHM {ground_fwhm}\" must exceed the space PSF FWHM {space_fwhm}\"")
+    if ground_fwhm <= space_fwhm:
+        raise ConfigError(f"ground PSF FWHM {ground_fwhm}\" must exceed the space PSF FWHM {space_fwhm}\"")
     return float(np.sqrt(ground_fwhm**2 - space_fwhm**2))
 
 def gaussian_kernel1d(sigma:float, # pixels
@@ -222,7 +235,7 @@ def degrade(space:torch.Tensor, # (B, C, H, W) on the space grid, surface bright
             cfg:EnhancerConfig, # gives pixel scales and PSF FWHMs
             out_hw:tuple|None=None, # (h, w) of the ground grid (default round(H/scale))
             fwhm:list|None=None, # arcsec, matching-kernel FWHM per channel (default: from cfg for the phys_bands pairs)
-            kernel:torch.Tensor|None=None, # explicit kernel on the space grid, (k, k) or (C, k, k); normalised to unit sum
+            kernel:torch.Tensor|None=None, # explicit space-grid kernel, (k, k) or (C, k, k); normalised to unit sum
            )->torch.Tensor:
     "Blur `space` to the ground PSF and integrate it onto the ground pixel grid (flux-conserving, differentiable)."
     B, C, H, W = space.shape
@@ -233,7 +246,8 @@ def degrade(space:torch.Tensor, # (B, C, H, W) on the space grid, surface bright
             pairs = _phys_pairs(cfg)
             if C == len(pairs): fwhm = [matching_fwhm(cfg.ground_psf_fwhm[i], cfg.space_psf_fwhm[j]) for i, j in pairs]
             else: fwhm = [matching_fwhm(cfg.ground_psf_fwhm[0], cfg.space_psf_fwhm[0])]*C
-        blurred = torch.cat([_gauss_blur(space[:, c:c+1], f/2.3548/cfg.space_pixel_scale) for c, f in enumerate(fwhm)], 1)
+        blurred = torch.cat([_gauss_blur(space[:, c:c+1], f/2.3548/cfg.space_pixel_scale)
+                             for c, f in enumerate(fwhm)], 1)
     return rebin(blurred, out_hw, 1/cfg.scale)
 
 def fft_convolve(x:torch.Tensor, # (B, C, H, W) images
@@ -319,23 +333,30 @@ class ResBlock(nn.Module):
     def forward(self, x): return x + self.c2(F.leaky_relu(self.c1(x), 0.2, inplace=True))
 
 class Enhancer(nn.Module):
-    "Generator: ground (B, in_bands+1, h, w) in noise units with a mask channel → space grid (B, out_bands, round(2.8h), round(2.8w))."
+    """Generator: ground (B, in_bands+1, h, w) in noise units with a mask channel → space grid
+    (B, out_bands, round(2.8h), round(2.8w))."""
     def __init__(self, cfg:EnhancerConfig|None=None):
         super().__init__()
         self.cfg = cfg = cfg or EnhancerConfig()
         ws = [cfg.width*2**i for i in range(cfg.depth + 1)]
         self.stem = nn.Conv2d(cfg.in_bands + 1, ws[0], 4, 2, 1)
-        self.enc = nn.ModuleList([nn.Sequential(*[ResBlock(ws[i]) for _ in range(cfg.n_res)]) for i in range(cfg.depth + 1)])
+        self.enc = nn.ModuleList([nn.Sequential(*[ResBlock(ws[i]) for _ in range(cfg.n_res)])
+                                  for i in range(cfg.depth + 1)])
         self.down = nn.ModuleList([nn.Conv2d(ws[i], ws[i+1], 3, 2, 1) for i in range(cfg.depth)])
         self.up = nn.ModuleList([nn.ConvTranspose2d(ws[i+1], ws[i], 2, 2) for i in range(cfg.depth)])
-        self.dec = nn.ModuleList([nn.Sequential(*[ResBlock(ws[i]) for _ in range(cfg.n_res)]) for i in range(cfg.depth)])
+        self.dec = nn.ModuleList([nn.Sequential(*[ResBlock(ws[i]) for _ in range(cfg.n_res)])
+                                  for i in range(cfg.depth)])
         self.head = nn.Conv2d(ws[0], cfg.out_bands*(2*cfg.fine)**2, 3, padding=1)
         self.skip = nn.Conv2d(cfg.in_bands, cfg.out_bands, 1)
         with torch.no_grad():
-            self.head.weight.mul_(0.1); self.head.bias.zero_()
+            self.head.weight.mul_(0.1)
+            self.head.bias.zero_()
             w = torch.full((cfg.out_bands, cfg.in_bands), 1/cfg.in_bands)
-            for i, j in _phys_pairs(cfg): w[j] = 0; w[j, i] = 1
-            self.skip.weight.copy_(w[..., None, None]); self.skip.bias.zero_()
+            for i, j in _phys_pairs(cfg):
+                w[j] = 0
+                w[j, i] = 1
+            self.skip.weight.copy_(w[..., None, None])
+            self.skip.bias.zero_()
 
     @property
     def stride(self)->int:
@@ -347,16 +368,22 @@ class Enhancer(nn.Module):
         nb = self.cfg.in_bands
         if x.ndim != 4: raise InputError(f"enhancer input: expected (B, {nb}+1, h, w), got shape {tuple(x.shape)}")
         if x.shape[1] == nb: x = torch.cat([x, torch.zeros_like(x[:, :1])], 1)
-        if x.shape[1] != nb + 1: raise InputError(f"enhancer input has {x.shape[1]} channels; this model needs {nb} band(s) + 1 mask channel")
-        if min(x.shape[-2:]) < 8: raise InputError(f"enhancer input {tuple(x.shape[-2:])} is smaller than 8×8 ground pixels")
+        if x.shape[1] != nb + 1:
+            raise InputError(f"enhancer input has {x.shape[1]} channels; "
+                             f"this model needs {nb} band(s) + 1 mask channel")
+        if min(x.shape[-2:]) < 8:
+            raise InputError(f"enhancer input {tuple(x.shape[-2:])} is smaller than 8×8 ground pixels")
         return x
 
     def fine_grid(self, x:torch.Tensor)->torch.Tensor:
         "The prediction on the fine grid (`fine` sub-pixels per ground pixel, edge-aligned), before `rebin`."
         x = self.check_input(x)
-        h, w = x.shape[-2:]; s = self.stride; f = self.cfg.fine
+        h, w = x.shape[-2:]
+        s = self.stride
+        f = self.cfg.fine
         xp = F.pad(x, (0, -w % s, 0, -h % s))
-        if self.stem.weight.is_contiguous(memory_format=torch.channels_last):   # set by `ganblend.enhance.load_enhancer`
+        # set by `ganblend.enhance.load_enhancer`
+        if self.stem.weight.is_contiguous(memory_format=torch.channels_last):
             xp = xp.contiguous(memory_format=torch.channels_last)
         feats = [self.enc[0](F.leaky_relu(self.stem(xp), 0.2))]
         for i, down in enumerate(self.down): feats.append(self.enc[i+1](F.leaky_relu(down(feats[-1]), 0.2)))
@@ -394,15 +421,17 @@ class PatchDiscriminator(nn.Module):
 
 # %% ../nbs/03_models.ipynb #16596221
 class EnhanceGAN(nn.Module):
-    "Conditional GAN ground → space: `.generator` (`Enhancer`), `.discriminator` (`PatchDiscriminator`) and their losses."
+    """Conditional GAN ground → space: `.generator` (`Enhancer`), `.discriminator` (`PatchDiscriminator`) and
+    their losses."""
     def __init__(self, cfg:EnhancerConfig|None=None,
-                 kernels:torch.Tensor|None=None, # PSF-matching kernels of the phys_bands pairs (default `matching_kernels(cfg)`)
+                 kernels:torch.Tensor|None=None, # PSF-matching kernels for phys_bands (default `matching_kernels(cfg)`)
                  **kw, # `EnhancerConfig` fields, when `cfg` is not given
                 ):
         super().__init__()
         self.cfg = cfg = cfg or EnhancerConfig(**kw)
         self.generator, self.discriminator = Enhancer(cfg), PatchDiscriminator(cfg)
-        self.register_buffer('kernels', matching_kernels(cfg) if kernels is None else torch.as_tensor(kernels, dtype=torch.float32))
+        self.register_buffer('kernels', matching_kernels(cfg) if kernels is None
+                             else torch.as_tensor(kernels, dtype=torch.float32))
         self.meta = {}
 
     def physics_chi2(self, fake:torch.Tensor, ground:torch.Tensor)->torch.Tensor:
@@ -431,7 +460,8 @@ class EnhanceGAN(nn.Module):
         cfg = self.cfg
         n, size = n or cfg.sky_batch, size or cfg.sky_size
         dev = next(self.generator.parameters()).device
-        x = torch.cat([torch.randn(n, cfg.in_bands, size, size, device=dev), torch.zeros(n, 1, size, size, device=dev)], 1)
+        x = torch.cat([torch.randn(n, cfg.in_bands, size, size, device=dev),
+                       torch.zeros(n, 1, size, size, device=dev)], 1)
         fine = self.generator.fine_grid(x).float()
         # the product of the means of two independent halves has expectation bias², without the noise term var/n
         # that the square of one mean carries (which would push the enhancer to smooth the sky)
@@ -444,10 +474,18 @@ class EnhanceGAN(nn.Module):
         fake = self.generator(ground)
         logs = {}
         loss = fake.new_zeros(())
-        if cfg.w_adv: logs['g_adv'] = adv = _adv_g(cfg.adv_loss, self.discriminator(ground, fake)); loss = loss + cfg.w_adv*adv
-        if cfg.w_l1: logs['l1'] = l1 = (fake - target).abs().mean(); loss = loss + cfg.w_l1*l1
-        if cfg.w_phys: logs['chi2'] = chi2 = self.physics_chi2(fake, ground); loss = loss + cfg.w_phys*chi2
-        if cfg.w_flux: logs['flux'] = fl = self.flux_error(fake, target, ground.shape[-2:]); loss = loss + cfg.w_flux*fl
+        if cfg.w_adv:
+            logs['g_adv'] = adv = _adv_g(cfg.adv_loss, self.discriminator(ground, fake))
+            loss = loss + cfg.w_adv*adv
+        if cfg.w_l1:
+            logs['l1'] = l1 = (fake - target).abs().mean()
+            loss = loss + cfg.w_l1*l1
+        if cfg.w_phys:
+            logs['chi2'] = chi2 = self.physics_chi2(fake, ground)
+            loss = loss + cfg.w_phys*chi2
+        if cfg.w_flux:
+            logs['flux'] = fl = self.flux_error(fake, target, ground.shape[-2:])
+            loss = loss + cfg.w_flux*fl
         if cfg.w_sky:
             logs['sky'] = sky = self.sky_bias()
             loss = loss + cfg.w_sky*sky
@@ -462,7 +500,8 @@ class EnhanceGAN(nn.Module):
             with torch.no_grad(): fake = self.generator(ground)
         real_logit, fake_logit = self.discriminator(ground, target), self.discriminator(ground, fake.detach())
         loss = _adv_d(self.cfg.adv_loss, real_logit, fake_logit)
-        return loss, {'d_loss': float(loss.detach()), 'd_real': float(real_logit.detach().mean()), 'd_fake': float(fake_logit.detach().mean())}
+        return loss, {'d_loss': float(loss.detach()), 'd_real': float(real_logit.detach().mean()),
+                      'd_fake': float(fake_logit.detach().mean())}
 
     def forward(self, batch:dict, which:str='generator'):
         "`generator_loss` or `discriminator_loss` (so DistributedDataParallel can wrap the whole GAN)."
@@ -476,7 +515,9 @@ class DCGANGenerator(nn.Module):
         n = int(math.log2(size)) - 3          # doublings between 4×4 and size/2
         c = ngf*2**n
         layers = [nn.ConvTranspose2d(nz, c, 4, 1, 0, bias=False), nn.BatchNorm2d(c), nn.ReLU(True)]
-        for _ in range(n): layers += [nn.ConvTranspose2d(c, c//2, 4, 2, 1, bias=False), nn.BatchNorm2d(c//2), nn.ReLU(True)]; c //= 2
+        for _ in range(n):
+            layers += [nn.ConvTranspose2d(c, c//2, 4, 2, 1, bias=False), nn.BatchNorm2d(c//2), nn.ReLU(True)]
+            c //= 2
         self.net = nn.Sequential(*layers, nn.ConvTranspose2d(c, bands, 4, 2, 1))
         self.nz = nz
     def forward(self, z): return self.net(z.view(z.shape[0], self.nz, 1, 1))
@@ -487,7 +528,9 @@ class DCGANDiscriminator(nn.Module):
         super().__init__()
         n = int(math.log2(size)) - 3
         layers, c = [nn.Conv2d(bands, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)], ndf
-        for _ in range(n): layers += [nn.Conv2d(c, 2*c, 4, 2, 1, bias=False), nn.BatchNorm2d(2*c), nn.LeakyReLU(0.2, True)]; c *= 2
+        for _ in range(n):
+            layers += [nn.Conv2d(c, 2*c, 4, 2, 1, bias=False), nn.BatchNorm2d(2*c), nn.LeakyReLU(0.2, True)]
+            c *= 2
         self.net = nn.Sequential(*layers, nn.Conv2d(c, 1, 4, 1, 0))
         self.softening = softening
     def forward(self, x): return self.net(torch.asinh(x/self.softening)).view(-1)
@@ -506,7 +549,8 @@ class DCGAN(nn.Module):
         "`n` generated images (eval mode, no gradient); `seed` makes them reproducible."
         gen = torch.Generator(device='cpu').manual_seed(seed) if seed is not None else None
         z = torch.randn(n, self.cfg.nz, generator=gen).to(device or next(self.parameters()).device)
-        was = self.generator.training; self.generator.eval()
+        was = self.generator.training
+        self.generator.eval()
         with torch.no_grad(): out = self.generator(z)
         self.generator.train(was)
         return out
@@ -526,7 +570,8 @@ class DCGAN(nn.Module):
             with torch.no_grad(): fake = self.generator(torch.randn(real.shape[0], self.cfg.nz, device=real.device))
         r, f = self.discriminator(real), self.discriminator(fake.detach())
         loss = _adv_d(self.cfg.adv_loss, r, f)
-        return loss, {'d_loss': float(loss.detach()), 'd_real': float(r.detach().mean()), 'd_fake': float(f.detach().mean())}
+        return loss, {'d_loss': float(loss.detach()), 'd_real': float(r.detach().mean()),
+                      'd_fake': float(f.detach().mean())}
 
     def forward(self, batch:dict, which:str='generator'):
         return self.generator_loss(batch) if which == 'generator' else self.discriminator_loss(batch)
@@ -538,10 +583,10 @@ class FlowConfig(EnhancerConfig):
     flow_width:int = 32          # feature maps of the flow U-Net's first level (the second has twice as many)
     flow_blocks:int = 1          # residual blocks per U-Net level
     steps:int = 8                # Euler steps of the sampler
-    base:dict|None = None        # EnhancerConfig (as a dict) of the deterministic base generator; None: stand-alone flow
+    base:dict|None = None        # EnhancerConfig dict of the deterministic base generator; None: stand-alone flow
     base_name:str|None = None    # name of the base model (provenance)
     res_floor:float = 1.0        # a: residual scale far from sources (noise units)
-    res_coef:float = 0.0         # c and p of the residual scale σ_r = sqrt(a² + (c b^p)²), b = local |base| (see `residual_scale`)
+    res_coef:float = 0.0         # c and p of residual scale sqrt(a² + (c b^p)²), b = local |base| (`residual_scale`)
     res_power:float = 0.75
     seed:int = 0                 # noise seed of `FlowEnhancer.forward`
     forward_k:int = 1            # `forward` returns the mean of this many posterior samples (1: one sample)
@@ -554,14 +599,16 @@ def _time_embedding(t:torch.Tensor, n:int=16)->torch.Tensor:
     return torch.cat([e.sin(), e.cos()], 1)
 
 class _TBlock(nn.Module):
-    "Residual block: GroupNorm → SiLU → conv, with the second GroupNorm scaled and shifted by the time embedding (FiLM)."
+    """Residual block: GroupNorm → SiLU → conv, with the second GroupNorm scaled and shifted by the time embedding
+    (FiLM)."""
     def __init__(self, c:int, tdim:int):
         super().__init__()
         g = math.gcd(8, c)
         self.n1, self.n2 = nn.GroupNorm(g, c), nn.GroupNorm(g, c)
         self.c1, self.c2 = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 3, padding=1)
         self.film = nn.Linear(tdim, 2*c)
-        nn.init.zeros_(self.c2.weight); nn.init.zeros_(self.c2.bias)
+        nn.init.zeros_(self.c2.weight)
+        nn.init.zeros_(self.c2.bias)
     def forward(self, x, temb):
         h = self.c1(F.silu(self.n1(x)))
         s, b = self.film(temb)[:, :, None, None].chunk(2, 1)
@@ -579,7 +626,8 @@ class FlowNet(nn.Module):
         self.up = nn.ConvTranspose2d(2*width, width, 2, 2)
         self.dec = nn.ModuleList([_TBlock(width, tdim) for _ in range(blocks)])
         self.out = nn.Conv2d(width, 4*c_state, 3, padding=1)
-        nn.init.zeros_(self.out.weight); nn.init.zeros_(self.out.bias)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
 
     def forward(self, xt:torch.Tensor, t:torch.Tensor, cond:torch.Tensor)->torch.Tensor:
         H, W = xt.shape[-2:]
@@ -604,7 +652,8 @@ class FlowEnhancer(nn.Module):
         self.base = Enhancer(EnhancerConfig.from_dict(cfg.base)) if cfg.base is not None else None
         if self.base is not None:
             for p in self.base.parameters(): p.requires_grad_(False)
-        self.net = FlowNet(cfg.out_bands, cfg.in_bands + 1 + cfg.out_bands*(self.base is not None), cfg.flow_width, cfg.flow_blocks)
+        self.net = FlowNet(cfg.out_bands, cfg.in_bands + 1 + cfg.out_bands*(self.base is not None),
+                           cfg.flow_width, cfg.flow_blocks)
 
     def train(self, mode:bool=True):
         "Train mode for the flow network; the frozen base generator always stays in eval mode."
@@ -644,7 +693,8 @@ class FlowEnhancer(nn.Module):
         return self.net(xt, t, cond)
 
     def loss(self, batch:dict)->torch.Tensor:
-        "Flow-matching loss on a `PairDataset` batch (keys 'ground', 'space'): MSE between v_θ and the straight-path velocity."
+        """Flow-matching loss on a `PairDataset` batch (keys 'ground', 'space'): MSE between v_θ and the
+        straight-path velocity."""
         cond, base = self.condition(batch['ground'])
         x = (batch['space'] - base)/self.residual_scale(base)
         z, t = torch.randn_like(x), torch.rand(x.shape[0], device=x.device, dtype=x.dtype)
@@ -664,11 +714,13 @@ class FlowEnhancer(nn.Module):
         sc = self.residual_scale(base)
         B, C, (H, W) = len(cond), self.cfg.out_bands, cond.shape[-2:]
         g = torch.Generator().manual_seed(int(seed))
-        z = torch.randn((B, k, C, H, W), generator=g).to(cond)   # all noise drawn first: results do not depend on batch_size
+        # all noise drawn first: results do not depend on batch_size
+        z = torch.randn((B, k, C, H, W), generator=g).to(cond)
         out = torch.empty_like(z)
         idx = [(i, j) for i in range(B) for j in range(k)]
         for c0 in range(0, len(idx), batch_size):
-            ii = torch.tensor([i for i, _ in idx[c0:c0 + batch_size]]); jj = torch.tensor([j for _, j in idx[c0:c0 + batch_size]])
+            ii = torch.tensor([i for i, _ in idx[c0:c0 + batch_size]])
+            jj = torch.tensor([j for _, j in idx[c0:c0 + batch_size]])
             x, cc = z[ii, jj], cond[ii]
             for s in range(steps):
                 t = torch.full((len(x),), s/steps, device=x.device, dtype=x.dtype)
@@ -677,12 +729,14 @@ class FlowEnhancer(nn.Module):
         return out
 
     def forward(self, ground:torch.Tensor)->torch.Tensor:
-        "One posterior sample (or the mean of `cfg.forward_k`) per input, (B, out_bands, H, W) in noise units: a drop-in `Enhancer`."
+        """One posterior sample (or the mean of `cfg.forward_k`) per input, (B, out_bands, H, W) in noise units:
+        a drop-in `Enhancer`."""
         return self.sample(ground, k=self.cfg.forward_k, seed=self.cfg.seed).mean(1)
 
     def with_k(self, k:int)->FlowEnhancer:
         "A copy sharing these weights whose `forward` returns the mean of `k` posterior samples."
-        m = copy.copy(self); m.cfg = replace(self.cfg, forward_k=int(k))
+        m = copy.copy(self)
+        m.cfg = replace(self.cfg, forward_k=int(k))
         m.name = getattr(self, 'name', 'flow') + (f'-mean{k}' if k > 1 else '')
         return m
 
@@ -700,7 +754,7 @@ class FlowModel(nn.Module):
     def cfg(self)->FlowConfig: return self.generator.cfg
 
     @classmethod
-    def from_base(cls, base, # base generator: an `Enhancer`, a shipped name ('hsc-i') or a weights path; None: stand-alone
+    def from_base(cls, base, # base generator: an `Enhancer`, shipped name ('hsc-i') or weights path; None: stand-alone
                   width:int|None=None, # `FlowConfig.flow_width`
                   depth:int|None=None, # `FlowConfig.flow_blocks`
                   **kw # more `FlowConfig` fields
@@ -713,8 +767,9 @@ class FlowModel(nn.Module):
             base = load_model(path, generator=True)
         if base is not None:
             bcfg = base.cfg.to_dict()
-            flow_kw = {k: bcfg[k] for k in ('in_bands', 'out_bands', 'ground_bands', 'space_bands', 'ground_pixel_scale',
-                                            'space_pixel_scale', 'ground_psf_fwhm', 'space_psf_fwhm', 'phys_bands', 'noise_bands')}
+            flow_kw = {k: bcfg[k] for k in ('in_bands', 'out_bands', 'ground_bands', 'space_bands',
+                                            'ground_pixel_scale', 'space_pixel_scale', 'ground_psf_fwhm',
+                                            'space_psf_fwhm', 'phys_bands', 'noise_bands')}
             flow_kw.update(base=bcfg, base_name=name or getattr(base, 'name', None))
         else: flow_kw = {}
         if width: flow_kw['flow_width'] = width
@@ -728,7 +783,8 @@ class FlowModel(nn.Module):
                   n:int=512, # items used
                   n_bins:int=24 # bins in the local base flux
                  )->dict:
-        "Fit the residual scale (`res_floor`, `res_coef`, `res_power`) to the binned RMS of space − base over `n` items."
+        """Fit the residual scale (`res_floor`, `res_coef`, `res_power`) to the binned RMS of space − base over
+        `n` items."""
         from scipy.optimize import least_squares
         gen, cfg = self.generator, self.cfg
         b = collate_items(ds, range(min(n, len(ds))))
@@ -792,11 +848,13 @@ def resolve_weights(model # a shipped name ('hsc-i') or a weights path, with or 
     s = str(model)
     p = Path(s)
     base = p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p
-    if '/' in s or os.sep in s or p.suffix in ('.safetensors', '.json') or base.with_name(base.name + '.safetensors').exists():
+    if ('/' in s or os.sep in s or p.suffix in ('.safetensors', '.json')
+            or base.with_name(base.name + '.safetensors').exists()):
         return base
     if not (WEIGHTS_DIR/(s + '.safetensors')).exists():
         raise WeightsError(f"{WEIGHTS_DIR/s}.safetensors: no shipped model called {s!r} (shipped: "
-                           f"{', '.join(shipped_models()) or 'none'}); train one with ganblend-train or pass a weights path")
+                           f"{', '.join(shipped_models()) or 'none'}); "
+                           "train one with ganblend-train or pass a weights path")
     return WEIGHTS_DIR/s
 
 def _paths(path):
@@ -813,18 +871,22 @@ def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
     from safetensors.torch import save_file
     from ganblend.core import atomic_output
     meta = dict(getattr(model, 'meta', {}) if meta is None else meta)
-    if generator_only and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
+    if generator_only and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN):
+        model = model.generator
     name = type(model).__name__
     if name not in MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(MODEL_CLASSES)}")
     st, js = _paths(path)
     state = {k: v.detach().to('cpu').contiguous().clone() for k, v in model.state_dict().items()}
-    dc_gen = generator_only and isinstance(model, DCGAN)   # a DCGAN keeps its class; only the generator's tensors are stored
+    # a DCGAN keeps its class; only the generator's tensors are stored
+    dc_gen = generator_only and isinstance(model, DCGAN)
     if dc_gen: state = {k: v for k, v in state.items() if k.startswith('generator.')}
     info = {'format': 'ganblend-model', 'format_version': 1, 'class': name, 'config': model.cfg.to_dict(),
             'config_hash': model.cfg.hash, 'ganblend_version': ganblend.__version__,
-            'n_params': int(sum(v.numel() for v in state.values()) if dc_gen else sum(p.numel() for p in model.parameters())),
+            'n_params': int(sum(v.numel() for v in state.values()) if dc_gen
+                            else sum(p.numel() for p in model.parameters())),
             'meta': meta, **({'generator_only': True} if dc_gen else {})}
-    with atomic_output(st, overwrite=True) as tmp: save_file(state, str(tmp), metadata={'config_hash': model.cfg.hash, 'class': name})
+    with atomic_output(st, overwrite=True) as tmp:
+        save_file(state, str(tmp), metadata={'config_hash': model.cfg.hash, 'class': name})
     with atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1, default=str))
     return st, js
 
@@ -840,7 +902,8 @@ def load_model(path, # weights path with or without suffix
     try: info = json.loads(js.read_text())
     except (ValueError, UnicodeDecodeError) as e: raise WeightsError(f"{js}: not valid JSON ({e})") from None
     name = info.get('class') if isinstance(info, dict) else None
-    if name not in MODEL_CLASSES: raise WeightsError(f"{js}: unknown model class {name!r}; known: {list(MODEL_CLASSES)}")
+    if name not in MODEL_CLASSES:
+        raise WeightsError(f"{js}: unknown model class {name!r}; known: {list(MODEL_CLASSES)}")
     cls, cfg_cls = MODEL_CLASSES[name]
     try: cfg = cfg_cls.from_dict(info['config'])
     except (KeyError, TypeError, ConfigError) as e: raise WeightsError(f"{js}: bad model configuration ({e})") from None
@@ -848,20 +911,25 @@ def load_model(path, # weights path with or without suffix
         with safe_open(str(st), framework='pt', device='cpu') as f:
             stored_hash = (f.metadata() or {}).get('config_hash')
             state = {k: f.get_tensor(k) for k in f.keys()}
-    except Exception as e: raise WeightsError(f"{st}: corrupt or truncated weights ({type(e).__name__}: {str(e).splitlines()[0][:100]})") from None
+    except Exception as e:
+        raise WeightsError(f"{st}: corrupt or truncated weights "
+                           f"({type(e).__name__}: {str(e).splitlines()[0][:100]})") from None
     if stored_hash != info.get('config_hash'):
-        raise WeightsError(f"{st}: weights were saved for config {stored_hash}, but {js.name} describes {info.get('config_hash')}")
+        raise WeightsError(f"{st}: weights were saved for config {stored_hash}, "
+                           f"but {js.name} describes {info.get('config_hash')}")
     model = cls(cfg, kernels=state.get('kernels')) if cls is EnhanceGAN else cls(cfg)
     gen_only = cls is DCGAN and info.get('generator_only', False)   # the discriminator stays at its initialisation
     try:
         if gen_only:
-            if any(not k.startswith('generator.') for k in state): raise RuntimeError("a generator-only file holds non-generator tensors")
+            if any(not k.startswith('generator.') for k in state):
+                raise RuntimeError("a generator-only file holds non-generator tensors")
             model.generator.load_state_dict({k[len('generator.'):]: v for k, v in state.items()}, strict=True)
         else: model.load_state_dict(state, strict=True)
     except RuntimeError as e:
         msg = ' '.join(str(e).split())[:300]
         raise WeightsError(f"{st}: weights do not match the {name} configuration in {js.name} ({msg})") from None
-    if generator and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN): model = model.generator
+    if generator and isinstance(getattr(model, 'generator', None), nn.Module) and not isinstance(model, DCGAN):
+        model = model.generator
     model.meta, model.config_hash, model.weights_path = info.get('meta', {}), info.get('config_hash'), str(st)
     if cls is DCGAN: model.generator_only = bool(gen_only)
     return model.to(device).eval()

@@ -33,15 +33,17 @@ def simulate_mosaic(shape=(200, 200), # (ny, nx) ground pixels
                     n:int=12, # number of galaxies (ignored when `positions` is given)
                     seed:int=0, # master seed: population, positions and noise
                     survey:str='hsc-i', # ground survey-band key: pixel scale, PSF, noise
-                    positions=None, # (n, 2) x, y galaxy centres in 0-based pixels; None: uniform, `margin` from the edges
+                    positions=None, # (n, 2) x, y galaxy centres in 0-based pixels; None: uniform, `margin` from edges
                     mag_range=(20., 24.), # AB magnitude range of the galaxies
                     stamp:int=41, # side (pixels) of the stamp each galaxy is rendered on
                     margin:float=8., # pixels kept free at the edges when positions are drawn
                     progress:bool=False
                    )->tuple:
-    "A noisy mosaic `core.Image` (electrons, with WCS and `NOISE`) and its truth Table (`x`, `y` in pixels, `mag`, `flux`)."
+    """A noisy mosaic `core.Image` (electrons, with WCS and `NOISE`) and its truth Table (`x`, `y` in pixels, `mag`,
+    `flux`)."""
     from ganblend.simulate import draw_population, render_table, add_noise, component_fluxes
-    spec = get_survey(survey); ps = spec.pixel_scale
+    spec = get_survey(survey)
+    ps = spec.pixel_scale
     ny, nx = shape
     rng = np.random.default_rng(seed)
     xy = (np.column_stack([rng.uniform(margin, nx - 1 - margin, n), rng.uniform(margin, ny - 1 - margin, n)])
@@ -54,13 +56,16 @@ def simulate_mosaic(shape=(200, 200), # (ny, nx) ground pixels
     for s, (cx, cy) in zip(stamps, ixy):
         x0, y0 = cx - h, cy - h
         ys, xs = slice(max(y0, 0), min(y0 + stamp, ny)), slice(max(x0, 0), min(x0 + stamp, nx))
-        if ys.stop > ys.start and xs.stop > xs.start: img[ys, xs] += s[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
+        if ys.stop > ys.start and xs.stop > xs.start:
+            img[ys, xs] += s[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
     img = add_noise(img, spec, rng)
-    hdr = fits.Header(); hdr['NOISE'] = (spec.noise_sigma, 'sky noise per pixel (electron)')
+    hdr = fits.Header()
+    hdr['NOISE'] = (spec.noise_sigma, 'sky noise per pixel (electron)')
     im = Image(img, ps, hdr, core.make_wcs(shape, ps), 'electron', path='<simulated mosaic>')
     flux = component_fluxes(tab, [spec.name])[:, :, 0].sum(1)
     truth = Table(dict(x=xy[:, 0], y=xy[:, 1], mag=np.asarray(tab['mag']), flux=flux))
-    truth['x'].unit = truth['y'].unit = 'pix'; truth['flux'].unit = 'electron'
+    truth['x'].unit = truth['y'].unit = 'pix'
+    truth['flux'].unit = 'electron'
     return im, truth
 
 def write_mosaic(path, # output FITS file
@@ -163,12 +168,15 @@ def _fits_open(path, **kw):
     if not path.exists(): raise InputError(f"{path}: no such file")
     if path.is_dir(): raise InputError(f"{path}: is a directory, not a FITS file")
     with open(path, 'rb') as f: magic = f.read(30)
-    if not magic.startswith(b'SIMPLE  ='): raise InputError(f"{path}: is not a FITS file" if magic else f"{path}: is empty (0 bytes)")
+    if not magic.startswith(b'SIMPLE  ='):
+        raise InputError(f"{path}: is not a FITS file" if magic else f"{path}: is empty (0 bytes)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             return fits.open(path, memmap=True, **kw)
-    except Exception as e: raise InputError(f"{path}: is truncated or corrupt ({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
+    except Exception as e:
+        raise InputError(f"{path}: is truncated or corrupt "
+                         f"({type(e).__name__}: {str(e).splitlines()[0][:120]})") from None
 
 def open_mosaic(path, # FITS file: a 2-D image or a (bands, ny, nx) cube
                 survey:str|None=None, # survey-band key giving the pixel scale when the header has none (None: an error)
@@ -179,12 +187,15 @@ def open_mosaic(path, # FITS file: a 2-D image or a (bands, ny, nx) cube
         try: len(hdul)  # reads every header, no data
         except Exception as e: raise InputError(f"{path}: is truncated or corrupt ({type(e).__name__})") from None
         size = sum(h._data_offset + h._data_size for h in hdul[-1:])
-        if size > path.stat().st_size: raise InputError(f"{path}: is truncated ({path.stat().st_size} bytes; its headers need {size})")
+        if size > path.stat().st_size:
+            raise InputError(f"{path}: is truncated ({path.stat().st_size} bytes; its headers need {size})")
         idx = next((i for i, h in enumerate(hdul) if h.name not in _SKIP and h.is_image and h.shape), None)
         if idx is None: raise InputError(f"{path}: has no image HDU with data")
         h = hdul[idx]
         shape = tuple(h.shape)
-        if len(shape) not in (2, 3): raise InputError(f"{path}: image has {len(shape)} dimensions {shape}; expected a 2-D image or a 3-D band cube")
+        if len(shape) not in (2, 3):
+            raise InputError(f"{path}: image has {len(shape)} dimensions {shape}; "
+                             "expected a 2-D image or a 3-D band cube")
         if min(shape) == 0: raise InputError(f"{path}: image is empty (shape {shape})")
         with warnings.catch_warnings():
             warnings.simplefilter('ignore', FITSFixedWarning)
@@ -194,7 +205,8 @@ def open_mosaic(path, # FITS file: a 2-D image or a (bands, ny, nx) cube
         ps = core.header_pixel_scale(h, wcs, path, survey)
         var = next(((i, hh.name in core.WEIGHT_HDUS) for i, hh in enumerate(hdul)
                     if hh.name in core.VARIANCE_HDUS + core.WEIGHT_HDUS and hh.header.get('NAXIS', 0)), (None, False))
-        psf = next((np.asarray(hh.data, np.float32) for hh in hdul if hh.name in core.PSF_HDUS and hh.header.get('NAXIS', 0)), None)
+        psf = next((np.asarray(hh.data, np.float32) for hh in hdul
+                    if hh.name in core.PSF_HDUS and hh.header.get('NAXIS', 0)), None)
         return Mosaic(str(path), idx, shape[-2:], 1 if len(shape) == 2 else shape[0], float(ps), h.header.copy(), wcs,
                       h.header.get('BUNIT'), psf, var[0], var[1])
 
@@ -217,26 +229,31 @@ def _blocks(shape, size=512, n=4):
     ny, nx = shape
     if ny <= size and nx <= size: return [((0, ny), (0, nx))]
     k = max(1, int(np.sqrt(n)))
-    ys = np.linspace(0, max(ny - size, 0), k).astype(int); xs = np.linspace(0, max(nx - size, 0), k).astype(int)
+    ys = np.linspace(0, max(ny - size, 0), k).astype(int)
+    xs = np.linspace(0, max(nx - size, 0), k).astype(int)
     return [((y, min(y + size, ny)), (x, min(x + size, nx))) for y in ys for x in xs]
 
 def mosaic_noise(mosaic:Mosaic, # from `open_mosaic`
                  block:int=512, # side of the blocks on which the noise is estimated
                 )->np.ndarray:
-    "Noise per pixel for each band (input units): `NOISE`/`SKYSIG`/`SIGMA` keyword, VARIANCE/WEIGHT HDU median, or estimated."
+    """Noise per pixel for each band (input units): `NOISE`/`SKYSIG`/`SIGMA` keyword, VARIANCE/WEIGHT HDU median, or
+    estimated."""
     for k in ('NOISE', 'SKYSIG', 'SIGMA'):
         if k in mosaic.header: return np.full(mosaic.nbands, float(mosaic.header[k]))
     blocks = _blocks(mosaic.shape, block)
     if mosaic.var_hdu is not None:
-        v = np.concatenate([_section(mosaic.path, mosaic.var_hdu, r, c).reshape(mosaic.nbands, -1) for r, c in blocks], 1)
+        v = np.concatenate([_section(mosaic.path, mosaic.var_hdu, r, c).reshape(mosaic.nbands, -1)
+                            for r, c in blocks], 1)
         with np.errstate(divide='ignore'): v = 1/v if mosaic.var_is_weight else v
         sig = np.array([np.sqrt(np.median(b[np.isfinite(b) & (b > 0)])) for b in v])
     else:
         est = np.array([[core.estimate_noise(b) if np.isfinite(b).sum() > 100 else np.nan
-                         for b in read_tile(mosaic, r, c).reshape(mosaic.nbands, r[1] - r[0], c[1] - c[0])] for r, c in blocks])
+                         for b in read_tile(mosaic, r, c).reshape(mosaic.nbands, r[1] - r[0], c[1] - c[0])]
+                        for r, c in blocks])
         sig = np.nanmedian(est, 0) if np.isfinite(est).any() else np.full(mosaic.nbands, np.nan)
     if not (np.isfinite(sig) & (sig > 0)).all():
-        raise InputError(f"{mosaic.path}: noise estimate is {np.asarray(sig).tolist()} (constant or empty image?); give a NOISE keyword or a VARIANCE HDU")
+        raise InputError(f"{mosaic.path}: noise estimate is {np.asarray(sig).tolist()} (constant or empty image?); "
+                         "give a NOISE keyword or a VARIANCE HDU")
     return sig
 
 # %% ../nbs/07c_survey.ipynb #ef266b7e
@@ -255,9 +272,11 @@ def worker_model(model=None, # enhancer name, weights path, or the model itself;
         return _MODELS[key]
 
 def _worker_threads():
-    "In a Dask worker *process*, give torch as many intra-op threads as the worker has task threads (no oversubscription)."
+    """In a Dask worker *process*, give torch as many intra-op threads as the worker has task threads
+    (no oversubscription)."""
     import multiprocessing
-    if multiprocessing.current_process().name == 'MainProcess': return  # the client's process (serial, or thread workers): untouched
+    # the client's process (serial, or thread workers): untouched
+    if multiprocessing.current_process().name == 'MainProcess': return
     try:
         from distributed import get_worker
         n = int(getattr(get_worker(), 'nthreads', 1) or 1)
@@ -265,16 +284,18 @@ def _worker_threads():
     import torch
     if torch.get_num_threads() != n: torch.set_num_threads(n)
 
-_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'flux_err_stat', 'flag', 'x_enh', 'y_enh', 'group', 'group_size', 'hlr',
-               'shift', 'sersic_n', 'dchi2_ground', 'ood_p', 'som_occupancy')
+_EMPTY_COLS = ('id', 'x', 'y', 'flux', 'flux_err', 'flux_err_stat', 'flag', 'x_enh', 'y_enh', 'group', 'group_size',
+               'hlr', 'shift', 'sersic_n', 'dchi2_ground', 'ood_p', 'som_occupancy')
 
 def _empty_catalog(nbands, with_radec):
     "A catalog with no row and the columns of `deblend.deblend` (per-band flux_<k>, flux_err_<k>, flag_<k> for cubes)."
     band_cols = [f'{c}_{k}' for k in range(nbands) for c in ('flux', 'flux_err', 'flag')] if nbands > 1 else []
     cols = list(_EMPTY_COLS[:7]) + band_cols + list(_EMPTY_COLS[7:])
-    t = Table({c: np.zeros(0, int if c in ('id', 'group', 'group_size') or c.startswith('flag') else float) for c in cols})
+    t = Table({c: np.zeros(0, int if c in ('id', 'group', 'group_size') or c.startswith('flag') else float)
+               for c in cols})
     if with_radec:
-        t.add_column(np.zeros(0), name='ra', index=3); t.add_column(np.zeros(0), name='dec', index=4)
+        t.add_column(np.zeros(0), name='ra', index=3)
+        t.add_column(np.zeros(0), name='dec', index=4)
     return t
 
 def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
@@ -283,7 +304,7 @@ def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
                  survey:str='hsc-i', # survey-band key
                  psf=None, # PSF image (array) on the mosaic's pixels
                  noise=None, # noise per pixel and band (input units), the same for every tile (`mosaic_noise`)
-                 detection:dict|None=None, # detection settings for `deblend.deblend` (threshold, deblend_cont, sky keys, ...)
+                 detection:dict|None=None, # `deblend.deblend` detection settings: threshold, deblend_cont, sky_*, ...
                  detect_method:str='sep', # detection method
                  refine:bool=True, # photometry refines positions and shapes
                  guard:float=0., # also keep sources up to `guard` pixels outside the core (for `merge_tiles`)
@@ -294,22 +315,27 @@ def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
     (y0, _), (x0, _) = tile.rows, tile.cols
     d = dict(detection or {})
     if np.isfinite(data).any():
-        im = Image(data, mosaic.pixel_scale, mosaic.header, None, mosaic.bunit, path=f"{mosaic.path}[tile {tile.index}]")
+        im = Image(data, mosaic.pixel_scale, mosaic.header, None, mosaic.bunit,
+                   path=f"{mosaic.path}[tile {tile.index}]")
         cat = _dbl.deblend(im, survey, m, psf, noise, detect_method, refine=refine, detection=d or None)
     else: cat = _empty_catalog(mosaic.nbands, False)
-    cat['x'] += x0; cat['y'] += y0
+    cat['x'] += x0
+    cat['y'] += y0
     depth = tile.depth(cat['x'], cat['y'])
     cat = cat[tile.owns(cat['x'], cat['y']) | (depth >= -guard)]
     cat['tile'] = np.full(len(cat), tile.number, int)
     cat['core_depth'] = tile.depth(cat['x'], cat['y'])
     # positions on the enhanced grid of the whole mosaic, as ganblend-enhance would write it
-    ratio = mosaic.pixel_scale/float(getattr(m.cfg, 'ground_pixel_scale', 0.168)); s = _dbl.model_scale(m)*ratio
-    (ny, nx) = mosaic.shape; ey, ex = m.cfg.space_shape(round(ny*ratio), round(nx*ratio))
+    ratio = mosaic.pixel_scale/float(getattr(m.cfg, 'ground_pixel_scale', 0.168))
+    s = _dbl.model_scale(m)*ratio
+    (ny, nx) = mosaic.shape
+    ey, ex = m.cfg.space_shape(round(ny*ratio), round(nx*ratio))
     cat['x_enh'], cat['y_enh'] = _dbl.to_enhanced(cat['x'], nx, ex, s), _dbl.to_enhanced(cat['y'], ny, ey, s)
     return cat
 
 def deblend_path(path, # FITS file
-                 model=None, survey:str='hsc-i', psf=None, detection:dict|None=None, detect_method:str='sep', refine:bool=True,
+                 model=None, survey:str='hsc-i', psf=None, detection:dict|None=None, detect_method:str='sep',
+                 refine:bool=True,
                 )->Table:
     "`deblend.deblend` of a whole FITS file with the worker's cached model (the unit of work of the many-files mode)."
     d = dict(detection or {})
@@ -353,18 +379,20 @@ def slurm_cluster(n_workers:int=4, # SLURM jobs, one single-threaded worker each
                  ):
     "A `dask_jobqueue.SLURMCluster` scaled to `n_workers` jobs (`pip install 'ganblend[jobqueue]'`)."
     try: from dask_jobqueue import SLURMCluster
-    except ImportError: raise ConfigError("slurm: dask-jobqueue is not installed; pip install 'ganblend[jobqueue]'") from None
+    except ImportError:
+        raise ConfigError("slurm: dask-jobqueue is not installed; pip install 'ganblend[jobqueue]'") from None
     cluster = SLURMCluster(cores=cores, processes=1, memory=memory, walltime=walltime, **kw)
     cluster.scale(jobs=n_workers)
     return cluster
 
 @contextlib.contextmanager
 def dask_client(n_workers:int=2, # workers of a new LocalCluster (or jobs of a built cluster)
-                scheduler=None, # None, an address or scheduler file, 'slurm', a function n_workers -> Cluster, or a Cluster
+                scheduler=None, # None, address or scheduler file, 'slurm', function n_workers -> Cluster, or a Cluster
                 processes:bool=True, # LocalCluster: worker processes (False: threads of this process)
                 **kw # more LocalCluster settings (e.g. memory_limit)
                ):
-    "A `distributed.Client` on a new LocalCluster or on the cluster `scheduler` names; what it started is closed on exit."
+    """A `distributed.Client` on a new LocalCluster or on the cluster `scheduler` names; what it started is closed on
+    exit."""
     import logging
     from distributed import Client, LocalCluster
     from distributed.deploy import Cluster
@@ -395,15 +423,18 @@ def run_tasks(client, # a `distributed.Client`, or None to run in this process
     try:
         if client is None:
             for key, f, args, kw in tasks:
-                yield key, f(*args, **kw); bar.update()
+                yield key, f(*args, **kw)
+                bar.update()
             return
         from distributed import as_completed
         futs = {client.submit(f, *args, **kw, pure=False): key for key, f, args, kw in tasks}
         try:
             for fut in as_completed(futs):
-                yield futs[fut], fut.result(); bar.update()
+                yield futs[fut], fut.result()
+                bar.update()
         except BaseException:
-            client.cancel(list(futs)); raise
+            client.cancel(list(futs))
+            raise
     finally: bar.close()
 
 # %% ../nbs/07c_survey.ipynb #d4158093
@@ -439,12 +470,15 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
     m = worker_model(model, survey)
     nb = int(getattr(m.cfg, 'in_bands', 1))
     for mo in mosaics:
-        if mo.nbands != nb: raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {_dbl.model_name(m)!r} needs {nb}")
+        if mo.nbands != nb:
+            raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {_dbl.model_name(m)!r} needs {nb}")
     det = _dbl.resolve_detection(m, survey, detect_method, threshold, deblend_cont)   # every key travels to the tasks
     align = grid_alignment(m)
-    from ganblend import survey as _mod  # tasks name the module's functions, so workers import rather than unpickle them
+    # tasks name the module's functions, so workers import rather than unpickle them
+    from ganblend import survey as _mod
     tasks, plans, radius = [], {}, {}
-    by_name = model is None or isinstance(model, (str, Path))  # a name travels with the tasks; a model object is scattered once
+    # a name travels with the tasks; a model object is scattered once
+    by_name = model is None or isinstance(model, (str, Path))
     for k, mo in enumerate(mosaics):
         if not _tiled(mo, tile):
             tasks.append(((k, None), _mod.deblend_path, (mo.path,), dict(survey=survey, psf=psf, detection=det,
@@ -458,8 +492,9 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
         radius[k] = 0.3/mo.pixel_scale  # the design's matching radius (0.3")
         noise = mosaic_noise(mo)
         for t in plans[k][0]:
-            tasks.append(((k, t.number), _mod.deblend_tile, (mo, t), dict(survey=survey, psf=psf_img, noise=noise, detection=det,
-                                                                    detect_method=detect_method, refine=refine, guard=radius[k])))
+            tasks.append(((k, t.number), _mod.deblend_tile, (mo, t),
+                          dict(survey=survey, psf=psf_img, noise=noise, detection=det,
+                               detect_method=detect_method, refine=refine, guard=radius[k])))
     serial = scheduler is None and not n_workers
     with (contextlib.nullcontext() if serial else dask_client(n_workers, scheduler, processes)) as client:
         if serial or (not by_name and scheduler is None and not processes): mspec = m  # same process: the object itself
@@ -473,7 +508,8 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
             if len(done[k]) < need[k]: continue
             results[k] = _finish(k, done.pop(k), mosaics[k], plans.get(k), radius.get(k), m, survey, det, detect_method)
             if outputs is not None:
-                with core.atomic_output(outputs[k], overwrite) as tmp: results[k].write(tmp, format='ascii.ecsv', overwrite=True)
+                with core.atomic_output(outputs[k], overwrite) as tmp:
+                    results[k].write(tmp, format='ascii.ecsv', overwrite=True)
     return results
 
 def _finish(k, cats, mo, plan, radius, m, survey, det, method):
@@ -483,13 +519,15 @@ def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     notes = sorted({c.meta['ood_note'] for c in cats if c is not None and 'ood_note' in c.meta})
     cat = merge_tiles(cats, radius, mo.wcs)
     if not len(cat):
-        cat = _empty_catalog(mo.nbands, mo.wcs is not None); cat['tile'] = np.zeros(0, int)
+        cat = _empty_catalog(mo.nbands, mo.wcs is not None)
+        cat['tile'] = np.zeros(0, int)
     if mo.bunit:
         for c in cat.colnames:
             if c.startswith('flux'): cat[c].unit = mo.bunit
     cat.meta.clear()
-    cat.meta.update(dict(model=_dbl.model_name(m), survey=survey, detection=det, detect_method=method, pixel_scale=mo.pixel_scale,
-                         source=Path(mo.path).name, tiles=len(tiles), tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
+    cat.meta.update(dict(model=_dbl.model_name(m), survey=survey, detection=det, detect_method=method,
+                         pixel_scale=mo.pixel_scale, source=Path(mo.path).name, tiles=len(tiles),
+                         tile_core=[int(np.diff(tiles[0].core_rows)[0]), int(np.diff(tiles[0].core_cols)[0])],
                          overlap=int(ov), ganblend=ganblend.__version__))
     if mo.nbands > 1:
         bands = list(getattr(m.cfg, 'ground_bands', None) or [survey])
@@ -507,7 +545,7 @@ def deblend_mosaic(path, # FITS mosaic
 # %% ../nbs/07c_survey.ipynb #3c8f0a2d
 @script
 def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
-                survey:str=None, # survey-band key: pixel scale of a file without one; PSF, noise and model defaults (else hsc-i's)
+                survey:str=None, # survey-band key: fallback pixel scale; PSF, noise and model defaults (else hsc-i's)
                 psf:str=None, # PSF image FITS file
                 model:str=None, # enhancer weights (path without suffix) or shipped name; default: the survey's
                 outdir:str=None, # write one IN.ecsv per input here (several inputs)
@@ -515,27 +553,33 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                 overwrite:bool=False, # replace existing catalogs
                 quiet:bool=False, # no progress bar
                 workers:int=0, # Dask workers on this machine (0 or 1: serially, in this process)
-                tile:int=None, # tile core side (ground pixels) for large images; 0: whole images (default: 512 with --workers ≥ 2 or --scheduler, else 0)
+                tile:int=None, # tile core side; 0: whole images (default 512 with --workers ≥ 2 or --scheduler, else 0)
                 overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.survey)
-                scheduler:str=None, # a running Dask cluster (address or scheduler file), or 'slurm' (dask-jobqueue, --workers jobs)
-                bad_bits:str=None # mask planes counted as bad: comma-separated names or bit numbers (default: core.BAD_MASK_PLANES); whole images only
+                scheduler:str=None, # Dask cluster address or scheduler file, or 'slurm' (dask-jobqueue, --workers jobs)
+                bad_bits:str=None # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                ):
-    "Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV catalog per image."
+    """Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV
+    catalog per image."""
     paths = [Path(p) for p in paths]
     if outdir is not None:
         if not paths: raise InputError("no input FITS file given")
         jobs = [(p, Path(outdir)/(p.stem + '.ecsv')) for p in paths]
     elif len(paths) == 2 and paths[1].suffix.lower() in ('.ecsv', '.csv', '.txt'): jobs = [tuple(paths)]
-    else: raise InputError(f"{' '.join(map(str, paths)) or '(nothing)'}: give IN.fits OUT.ecsv, or IN.fits ... --outdir DIR")
+    else:
+        raise InputError(f"{' '.join(map(str, paths)) or '(nothing)'}: "
+                         "give IN.fits OUT.ecsv, or IN.fits ... --outdir DIR")
     for _, o in jobs:   # before any work: a wrong output path is found at once
         if o.exists() and not overwrite: raise InputError(f"{o}: exists already (use --overwrite to replace it)")
         if not o.parent.exists(): raise InputError(f"{o}: directory {o.parent} does not exist")
     parallel = workers > 1 or scheduler is not None
     if bad_bits is not None and (parallel or tile):
-        raise InputError(f"--bad-bits {bad_bits}: not available with --workers, --tile or --scheduler yet (whole images only)")
+        raise InputError(f"--bad-bits {bad_bits}: not available with --workers, --tile or --scheduler yet "
+                         "(whole images only)")
     if parallel or tile:
-        deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold, tile=(512 if parallel else 0) if tile is None else tile,
-                       overlap=overlap, n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite, progress=not quiet)
+        deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold,
+                       tile=(512 if parallel else 0) if tile is None else tile, overlap=overlap,
+                       n_workers=workers if parallel else 0, scheduler=scheduler, overwrite=overwrite,
+                       progress=not quiet)
         print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
         return
     m = _enh.enhancer_for(model, survey or _dbl.DEFAULT_SURVEY, fallback=None)

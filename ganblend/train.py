@@ -41,12 +41,15 @@ def epoch_seed(seed:int, # run seed
 
 def seed_everything(seed:int):
     "Seed python `random`, numpy's legacy global generator and torch (CPU and CUDA)."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
 
 def seed_worker(worker_id:int):
     "`DataLoader` `worker_init_fn`: seed numpy and `random` in each worker from torch's per-worker seed."
     s = torch.initial_seed() % 2**32
-    np.random.seed(s); random.seed(s)
+    np.random.seed(s)
+    random.seed(s)
 
 # %% ../nbs/04_train.ipynb #38ddfe59
 def resolve_device(device:str='auto')->torch.device:
@@ -54,8 +57,10 @@ def resolve_device(device:str='auto')->torch.device:
     if device in (None, 'auto'): device = 'cuda' if torch.cuda.is_available() else 'cpu'
     device = torch.device(device)
     if device.type == 'cuda':
-        if not torch.cuda.is_available(): raise ConfigError(f"device {str(device)!r} asked for but no CUDA GPU is available")
-        if device.index is None: device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count())
+        if not torch.cuda.is_available():
+            raise ConfigError(f"device {str(device)!r} asked for but no CUDA GPU is available")
+        if device.index is None:
+            device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count())
     return device
 
 def autocast(device:torch.device, amp:bool=True):
@@ -110,12 +115,16 @@ def save_checkpoint(path, # checkpoint file (`.safetensors`); `<stem>.json` is w
     meta = {'state': state or {}, 'rng_numpy': _np_rng_state(), 'rng_python': _json_safe(random.getstate())}
     for name, opt in (('opt_g', opt_g), ('opt_d', opt_d)):
         if opt is None: continue
-        t, m = _flatten_optimizer(opt, name); tensors.update(t); meta[name] = m
+        t, m = _flatten_optimizer(opt, name)
+        tensors.update(t)
+        meta[name] = m
     tensors['rng.torch'] = torch.get_rng_state()
     if torch.cuda.is_available() and torch.cuda.is_initialized(): tensors['rng.cuda'] = torch.cuda.get_rng_state()
     text = json.dumps(meta)
-    with atomic_output(path, overwrite=True) as tmp: save_file(tensors, str(tmp), metadata={'ganblend_checkpoint': text})
-    with atomic_output(path.with_suffix('.json'), overwrite=True) as tmp: Path(tmp).write_text(json.dumps(meta['state'], indent=1))
+    with atomic_output(path, overwrite=True) as tmp:
+        save_file(tensors, str(tmp), metadata={'ganblend_checkpoint': text})
+    with atomic_output(path.with_suffix('.json'), overwrite=True) as tmp:
+        Path(tmp).write_text(json.dumps(meta['state'], indent=1))
     return path
 
 def _json_safe(x):
@@ -123,22 +132,27 @@ def _json_safe(x):
     return x
 
 def load_checkpoint(path, model:nn.Module, opt_g=None, opt_d=None, restore_rng:bool=True)->dict:
-    "Restore what `save_checkpoint` wrote into `model` and the optimisers; returns the run state. `WeightsError` if unreadable."
+    """Restore what `save_checkpoint` wrote into `model` and the optimisers; returns the run state. `WeightsError` if
+    unreadable."""
     path = Path(path)
     try:
         with safe_open(str(path), 'pt') as f: meta = json.loads(f.metadata()['ganblend_checkpoint'])
         tensors = load_file(str(path))
-    except Exception as e: raise WeightsError(f"{path}: not a readable ganblend checkpoint ({type(e).__name__}: {str(e)[:100]})") from None
+    except Exception as e:
+        raise WeightsError(f"{path}: not a readable ganblend checkpoint ({type(e).__name__}: {str(e)[:100]})") from None
     sd = {k[6:]: v for k, v in tensors.items() if k.startswith('model.')}
     try: model.load_state_dict(sd)
-    except RuntimeError as e: raise WeightsError(f"{path}: checkpoint does not match the model ({str(e).splitlines()[0][:200]})") from None
+    except RuntimeError as e:
+        raise WeightsError(f"{path}: checkpoint does not match the model ({str(e).splitlines()[0][:200]})") from None
     for name, opt in (('opt_g', opt_g), ('opt_d', opt_d)):
         if opt is not None and name in meta: _unflatten_optimizer(opt, name, tensors, meta[name])
     if restore_rng:
         torch.set_rng_state(tensors['rng.torch'])
         if 'rng.cuda' in tensors and torch.cuda.is_available(): torch.cuda.set_rng_state(tensors['rng.cuda'])
-        s = meta['rng_numpy']; np.random.set_state((s[0], np.array(s[1], dtype=np.uint32), s[2], s[3], s[4]))
-        r = meta['rng_python']; random.setstate((r[0], tuple(r[1]), r[2]))
+        s = meta['rng_numpy']
+        np.random.set_state((s[0], np.array(s[1], dtype=np.uint32), s[2], s[3], s[4]))
+        r = meta['rng_python']
+        random.setstate((r[0], tuple(r[1]), r[2]))
     return meta['state']
 
 # %% ../nbs/04_train.ipynb #f7178cd2
@@ -151,7 +165,8 @@ def _wavelength(key): return _WAVELENGTH_NM.get(str(key).lower().split('-')[-1],
 def baseline_channels(ground_bands, # ground band keys, e.g. ['hsc-i']
                       space_bands # space band keys, e.g. ['hst-f775w']
                      )->list:
-    "For each space band the index of the ground band nearest in wavelength (identity when the counts match and are unknown)."
+    """For each space band the index of the ground band nearest in wavelength (identity when the counts match and are
+    unknown)."""
     gw = np.array([_wavelength(b) for b in ground_bands])
     if np.isnan(gw).any(): return [min(i, len(ground_bands)-1) for i in range(len(space_bands))]
     return [int(np.argmin(np.abs(gw - _wavelength(b)))) for b in space_bands]
@@ -164,12 +179,14 @@ def bicubic_upsample(ground:torch.Tensor, # (N, B, h, w) ground-grid images (no 
     "Centre-aligned bicubic resampling of ground-grid images onto the space grid (same surface-brightness units)."
     n, b, h, w = ground.shape
     H, W = out_hw
-    # output pixel i sits at ground coordinate (i - (H-1)/2)/scale + (h-1)/2; grid_sample wants [-1, 1] (align_corners=True)
+    # output pixel i sits at ground coordinate (i - (H-1)/2)/scale + (h-1)/2;
+    # grid_sample wants [-1, 1] (align_corners=True)
     ys = ((torch.arange(H, dtype=torch.float32) - (H-1)/2)/scale + (h-1)/2)/(h-1)*2 - 1
     xs = ((torch.arange(W, dtype=torch.float32) - (W-1)/2)/scale + (w-1)/2)/(w-1)*2 - 1
     gy, gx = torch.meshgrid(ys, xs, indexing='ij')
     grid = torch.stack([gx, gy], -1)[None].expand(n, H, W, 2).to(ground)
-    return F.grid_sample(ground.float(), grid.float(), mode='bicubic', padding_mode='border', align_corners=True).to(ground.dtype)
+    return F.grid_sample(ground.float(), grid.float(), mode='bicubic', padding_mode='border',
+                         align_corners=True).to(ground.dtype)
 
 # %% ../nbs/04_train.ipynb #79eb5def
 def image_metrics(pred:np.ndarray, # (N, B, H, W) enhanced images
@@ -189,8 +206,10 @@ def image_metrics(pred:np.ndarray, # (N, B, H, W) enhanced images
     tf = true.sum((-2, -1)) if true_flux is None else np.asarray(true_flux)
     ratio = (pf/np.where(tf != 0, tf, np.nan)).ravel()
     q16, q50, q84 = np.nanpercentile(ratio, [16, 50, 84])
-    psnr = np.asarray(psnr); psnr = psnr[np.isfinite(psnr)]
-    return {'psnr': float(psnr.mean()), 'ssim': float(np.mean(ssim)), 'flux_ratio': float(q50), 'flux_ratio_w68': float((q84 - q16)/2)}
+    psnr = np.asarray(psnr)
+    psnr = psnr[np.isfinite(psnr)]
+    return {'psnr': float(psnr.mean()), 'ssim': float(np.mean(ssim)), 'flux_ratio': float(q50),
+            'flux_ratio_w68': float((q84 - q16)/2)}
 
 # %% ../nbs/04_train.ipynb #8afb8eb7
 def _find_attr(ds, *names):
@@ -208,14 +227,16 @@ def _to_physical(x, normalizer, bands):
 
 def is_conditional(model)->bool:
     "True for image-to-image models (the enhancer), False for unconditional generators (DCGAN)."
-    return bool(getattr(model, 'conditional', not hasattr(model, 'nz') and not hasattr(getattr(model, 'generator', None), 'nz')))
+    return bool(getattr(model, 'conditional',
+                        not hasattr(model, 'nz') and not hasattr(getattr(model, 'generator', None), 'nz')))
 
 @torch.inference_mode()
 def predict(generator:nn.Module, # maps (N, Bg+1, h, w) ground batches to (N, Bs, H, W)
             ground:torch.Tensor, # normalised ground images with their mask channel
             batch_size:int=256, device='cpu', amp:bool=True)->torch.Tensor:
     "Run `generator` in eval mode under inference mode (bf16 autocast on GPU), in batches; float32 CPU output."
-    was = generator.training; generator.eval()
+    was = generator.training
+    generator.eval()
     device = torch.device(device)
     try:
         outs = []
@@ -236,7 +257,10 @@ def evaluate(model:nn.Module, # a model with `.generator`
     state = torch.get_rng_state(), np.random.get_state(), random.getstate()
     seed_everything(seed)
     try: batch = collate_items(ds, range(n))
-    finally: torch.set_rng_state(state[0]); np.random.set_state(state[1]); random.setstate(state[2])
+    finally:
+        torch.set_rng_state(state[0])
+        np.random.set_state(state[1])
+        random.setstate(state[2])
     true = batch['space'].float()
     pred = predict(model.generator, batch['ground'], batch_size, device, amp)
     normalizer = normalizer if normalizer is not None else _find_attr(ds, 'normalizer')
@@ -254,14 +278,16 @@ def evaluate(model:nn.Module, # a model with `.generator`
 
 # %% ../nbs/04_train.ipynb #5d3a5710
 class SyntheticPairs(Dataset):
-    "Random elliptical Gaussian galaxies as PairDataset-like items: ground (Bg+1, 23, 23) noisy + mask, space (Bs, 64, 64) clean."
+    """Random elliptical Gaussian galaxies as PairDataset-like items: ground (Bg+1, 23, 23) noisy + mask,
+    space (Bs, 64, 64) clean."""
     def __init__(self, n:int=256, in_bands:int=1, out_bands:int=1, seed:int=0, noise:float=1.0,
                  space_size:int=64, ground_size:int=23, scale:float=0.168/0.06):
         self.n, self.in_bands, self.out_bands, self.seed, self.noise = n, in_bands, out_bands, seed, noise
         self.space_size, self.ground_size, self.scale = space_size, ground_size, scale
     def __len__(self): return self.n
     def _blob(self, size, x0, y0, sig, q, amp):
-        y, x = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32), indexing='ij')
+        y, x = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
+                              indexing='ij')
         # clamped: exp below -60 would give float32 denormals, which are ~100× slower in every later operation
         return amp*torch.exp((-0.5*(((x - x0)/sig)**2 + ((y - y0)/(sig*q))**2)).clamp(min=-60.))
     def __getitem__(self, i):
@@ -271,14 +297,18 @@ class SyntheticPairs(Dataset):
         sig, q, amp = 2 + 4*u[2], 0.4 + 0.6*u[3], 5 + 40*u[4]
         cs, cg = (self.space_size - 1)/2, (self.ground_size - 1)/2
         colours = 0.5 + torch.rand(max(self.in_bands, self.out_bands), generator=g)
-        space = torch.stack([self._blob(self.space_size, cs + dx, cs + dy, sig, q, amp*colours[b]) for b in range(self.out_bands)])
+        space = torch.stack([self._blob(self.space_size, cs + dx, cs + dy, sig, q, amp*colours[b])
+                             for b in range(self.out_bands)])
         # ground: PSF of 3.6 space px added in quadrature, coordinates and widths divided by the scale
         sg = lambda s: math.sqrt(s**2 + 3.6**2)/self.scale
-        # space values are flux per ground-pixel area: the same total flux needs amplitude × sig²/(scale² sg²) on the ground grid
-        ground = torch.stack([self._blob(self.ground_size, cg + dx/self.scale, cg + dy/self.scale, sg(sig), q, amp*colours[b]*sig**2/(self.scale*sg(sig))**2)
+        # space values are flux per ground-pixel area: the same total flux needs amplitude × sig²/(scale² sg²)
+        # on the ground grid
+        ground = torch.stack([self._blob(self.ground_size, cg + dx/self.scale, cg + dy/self.scale, sg(sig), q,
+                                         amp*colours[b]*sig**2/(self.scale*sg(sig))**2)
                               for b in range(self.in_bands)])
         ground = ground + self.noise*torch.randn(ground.shape)   # fresh noise per call, from torch's global RNG
-        return {'ground': torch.cat([ground, torch.zeros(1, self.ground_size, self.ground_size)]), 'space': space, 'idx': int(i)}
+        return {'ground': torch.cat([ground, torch.zeros(1, self.ground_size, self.ground_size)]), 'space': space,
+                'idx': int(i)}
 
 # %% ../nbs/04_train.ipynb #498d0d07
 class ToyGAN(nn.Module):
@@ -306,7 +336,8 @@ class _ToyGenerator(nn.Module):
     def __init__(self, in_bands, out_bands, width):
         super().__init__()
         self.in_bands = in_bands
-        self.net = nn.Sequential(nn.Conv2d(in_bands + 1, width, 3, padding=1), nn.ReLU(), nn.Conv2d(width, out_bands, 3, padding=1))
+        self.net = nn.Sequential(nn.Conv2d(in_bands + 1, width, 3, padding=1), nn.ReLU(),
+                                 nn.Conv2d(width, out_bands, 3, padding=1))
     def forward(self, ground):
         h, w = ground.shape[-2:]
         out_hw = (round(h*0.168/0.06), round(w*0.168/0.06))
@@ -316,7 +347,9 @@ class _ToyGenerator(nn.Module):
 # %% ../nbs/04_train.ipynb #fdf39cfe
 class _Losses(nn.Module):
     "Wraps a GAN so one `DistributedDataParallel` forward = one of its two losses."
-    def __init__(self, model): super().__init__(); self.model = model
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
     def forward(self, batch, which:str):
         return self.model.generator_loss(batch) if which == 'g' else self.model.discriminator_loss(batch)
 
@@ -337,16 +370,18 @@ def _amp_works(model, ds, device)->bool:
     batch = _to_device(collate_items(ds, range(min(2, len(ds)))), device)
     try:
         with autocast(device, True): loss = model.generator_loss(batch)[0] + model.discriminator_loss(batch)[0]
-        loss.backward(); return bool(torch.isfinite(loss))
+        loss.backward()
+        return bool(torch.isfinite(loss))
     except RuntimeError: return False
     finally:
-        model.zero_grad(set_to_none=True); model.load_state_dict(state)
+        model.zero_grad(set_to_none=True)
+        model.load_state_dict(state)
 
 def _mean_logs(acc, n):
     return {k: (float(v)/max(n, 1)) for k, v in acc.items()}
 
 # %% ../nbs/04_train.ipynb #38706155
-def train(model:nn.Module, # a GAN with `.generator`, `.discriminator`, `generator_loss(batch)`, `discriminator_loss(batch)`
+def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_loss(batch)`, `discriminator_loss(batch)`
           train_ds:Dataset, # training items (dicts of tensors, e.g. `ganblend.data.PairDataset`)
           val_ds:Dataset|None=None, # validation items; None skips validation
           epochs:int=10, # passes over `train_ds`
@@ -387,7 +422,8 @@ def train(model:nn.Module, # a GAN with `.generator`, `.discriminator`, `generat
         st = load_checkpoint(ckpt, model, opt_g, opt_d)
         epoch0, skip, step, hist = st['epoch'], st.get('batch', 0), st['step'], st['history']
     if amp and device.type == 'cuda' and not _amp_works(model, train_ds, device):
-        warnings.warn("bf16 autocast fails in this model's losses (e.g. an FFT without bf16 support): training in float32")
+        warnings.warn("bf16 autocast fails in this model's losses (e.g. an FFT without bf16 support): "
+                      "training in float32")
         amp = False
     hist['amp'] = bool(amp and device.type == 'cuda')
     net = _Losses(model)
@@ -405,23 +441,33 @@ def train(model:nn.Module, # a GAN with `.generator`, `.discriminator`, `generat
                             num_workers=num_workers, worker_init_fn=seed_worker, generator=gen, drop_last=True,
                             pin_memory=pin, persistent_workers=False)
         nb = len(sampler)//batch_size
-        bar = tqdm(total=nb, initial=skip, desc=f'epoch {epoch+1}/{epochs}', disable=not (progress and main), leave=False)
+        bar = tqdm(total=nb, initial=skip, desc=f'epoch {epoch+1}/{epochs}', disable=not (progress and main),
+                   leave=False)
         acc, n_acc, ep_acc, ep_n, t_ep = {}, 0, {}, 0, time.time()
         for bi, batch in enumerate(loader, start=skip):
             batch = _to_device(batch, device)
             logs = {}
             if has_d:
                 with autocast(device, amp): loss_d, ld = net(batch, 'd')
-                opt_d.zero_grad(set_to_none=True); loss_d.backward(); opt_d.step()
-                logs.update(ld); logs['loss_d'] = loss_d.detach()
+                opt_d.zero_grad(set_to_none=True)
+                loss_d.backward()
+                opt_d.step()
+                logs.update(ld)
+                logs['loss_d'] = loss_d.detach()
             with autocast(device, amp): loss_g, lg = net(batch, 'g')
-            opt_g.zero_grad(set_to_none=True); loss_g.backward(); opt_g.step()
-            logs.update(lg); logs['loss_g'] = loss_g.detach()
-            step += 1; hist['samples'] += batch_size*world
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            logs.update(lg)
+            logs['loss_g'] = loss_g.detach()
+            step += 1
+            hist['samples'] += batch_size*world
             for k, v in logs.items():
                 v = v.detach().float() if torch.is_tensor(v) else float(v)
-                acc[k] = acc.get(k, 0.) + v; ep_acc[k] = ep_acc.get(k, 0.) + v
-            n_acc += 1; ep_n += 1
+                acc[k] = acc.get(k, 0.) + v
+                ep_acc[k] = ep_acc.get(k, 0.) + v
+            n_acc += 1
+            ep_n += 1
             bar.update(1)
             if step % log_every == 0 and main:
                 hist['step'].append({'step': step, 'epoch': epoch + (bi + 1)/max(nb, 1), **_mean_logs(acc, n_acc)})
@@ -430,7 +476,9 @@ def train(model:nn.Module, # a GAN with `.generator`, `.discriminator`, `generat
             if max_minutes is not None:
                 flag = torch.tensor([float(time.time() - t_start > 60*max_minutes)], device=device)
                 if world > 1: dist.all_reduce(flag)
-                if flag.item() > 0 and bi + 1 < nb: stop, skip = True, bi + 1; break
+                if flag.item() > 0 and bi + 1 < nb:
+                    stop, skip = True, bi + 1
+                    break
         bar.close()
         dt = time.time() - t_ep
         hist['time_s'] += dt
@@ -440,14 +488,19 @@ def train(model:nn.Module, # a GAN with `.generator`, `.discriminator`, `generat
         if not stop:
             skip = 0
             if main and val_ds is not None and hasattr(model, 'generator') and is_conditional(model):
-                hist['val'].append({'epoch': epoch + 1, 'step': step, **evaluate(model, val_ds, n_val, device=device, amp=amp,
-                                                                                 normalizer=normalizer, seed=seed)})
-                if verbose: tqdm.write(f"epoch {epoch+1} ({time.time() - t_start:.0f} s, {hist['train'][-1]['samples_per_s'] if hist['train'] else 0:.0f} samples/s): "
-                                       + ', '.join(f'{k} {v:.4g}' for k, v in hist['val'][-1].items() if k in ('psnr', 'ssim', 'flux_ratio', 'psnr_bicubic', 'ssim_bicubic')), file=sys.stdout)
+                hist['val'].append({'epoch': epoch + 1, 'step': step,
+                                    **evaluate(model, val_ds, n_val, device=device, amp=amp,
+                                               normalizer=normalizer, seed=seed)})
+                if verbose:
+                    tqdm.write(f"epoch {epoch+1} ({time.time() - t_start:.0f} s, "
+                               f"{hist['train'][-1]['samples_per_s'] if hist['train'] else 0:.0f} samples/s): "
+                               + ', '.join(f'{k} {v:.4g}' for k, v in hist['val'][-1].items()
+                                           if k in ('psnr', 'ssim', 'flux_ratio', 'psnr_bicubic', 'ssim_bicubic')),
+                               file=sys.stdout)
             hist['epoch_end_step'].append(step)
         if main and ckpt is not None:
-            save_checkpoint(ckpt, model, opt_g, opt_d, {'epoch': epoch if stop else epoch + 1, 'batch': skip if stop else 0,
-                                                        'step': step, 'history': hist})
+            save_checkpoint(ckpt, model, opt_g, opt_d, {'epoch': epoch if stop else epoch + 1,
+                                                        'batch': skip if stop else 0, 'step': step, 'history': hist})
         if stop:
             hist['stopped'] = f'max_minutes={max_minutes} reached at epoch {epoch+1}, batch {skip}'
             break
@@ -465,15 +518,19 @@ def plot_history(hist:dict, # what `train` returned (or the `history` of a check
         ep = [p['epoch'] for p in pts]
         for k in sorted({k for p in pts for k in p} - {'step', 'epoch'}):
             axs[0].plot(ep, [p.get(k, np.nan) for p in pts], label=k, lw=1)
-        axs[0].set_yscale('symlog', linthresh=1e-2); axs[0].legend(fontsize=7, ncol=2)
-    axs[0].set_xlabel('epoch'); axs[0].set_title('training losses', fontsize=9)
+        axs[0].set_yscale('symlog', linthresh=1e-2)
+        axs[0].legend(fontsize=7, ncol=2)
+    axs[0].set_xlabel('epoch')
+    axs[0].set_title('training losses', fontsize=9)
     val = hist.get('val', [])
     if val:
         e = [v['epoch'] for v in val]
         for ax, k, lab in ((axs[1], 'psnr', 'PSNR (dB)'), (axs[2], 'flux_ratio', 'flux ratio enhanced/true')):
             ax.plot(e, [v[k] for v in val], 'o-', ms=3, label='model')
             ax.plot(e, [v[k + '_bicubic'] for v in val], 's--', ms=3, label='bicubic')
-            ax.set_xlabel('epoch'); ax.set_title(lab, fontsize=9); ax.legend(fontsize=7)
+            ax.set_xlabel('epoch')
+            ax.set_title(lab, fontsize=9)
+            ax.legend(fontsize=7)
         axs[2].axhline(1, color='k', lw=0.5)
     fig.tight_layout()
     return fig
@@ -482,13 +539,15 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
     "Rows: ground input (upsampled for display), enhanced, true space image, for the first `n` items of `ds`."
     import matplotlib.pyplot as plt
     n = min(n, len(ds))
-    state = torch.get_rng_state(); seed_everything(seed)
+    state = torch.get_rng_state()
+    seed_everything(seed)
     try: b = collate_items(ds, range(n))
     finally: torch.set_rng_state(state)
     pred = predict(model.generator, b['ground'], device=device)[:, band].numpy()
     nb_g = b['ground'].shape[1] - 1
     gb, sb = _find_attr(ds, 'ground_bands'), _find_attr(ds, 'space_bands')
-    ch = baseline_channels(gb if gb is not None else range(nb_g), sb if sb is not None else range(b['space'].shape[1]))[band]
+    ch = baseline_channels(gb if gb is not None else range(nb_g),
+                           sb if sb is not None else range(b['space'].shape[1]))[band]
     rows = [('ground', bicubic_upsample(b['ground'][:, ch:ch+1].float(), b['space'].shape[-2:])[:, 0].numpy()),
             ('enhanced', pred), ('true', b['space'][:, band].float().numpy())]
     fig, axs = plt.subplots(3, n, figsize=figsize or (1.6*n, 5), dpi=72, squeeze=False)
@@ -496,7 +555,8 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
         s = max(float(rows[2][1][j].max()), 1e-6)
         for i, (name, im) in enumerate(rows):
             axs[i, j].imshow(np.arcsinh(im[j]/(0.05*s)), origin='lower', cmap='magma', vmin=0, vmax=np.arcsinh(20))
-            axs[i, j].set_xticks([]); axs[i, j].set_yticks([])
+            axs[i, j].set_xticks([])
+            axs[i, j].set_yticks([])
             if j == 0: axs[i, j].set_ylabel(name)
     fig.tight_layout()
     return fig
@@ -504,8 +564,11 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
 # %% ../nbs/04_train.ipynb #ebf54b08
 CPU_SIZE = dict(width=24, d_width=16)  # model size used on a CPU when no --width is given: ~30 min on 2 cores
 
-TRAIN_DEFAULTS = dict(n_train=20000, epochs=20, batch_size=64, lr_g=2e-4, threads=0)   # `ganblend-train` flags left unset
-BLEND_FRAC = 0.0  # default share of two-galaxy blends in a simulated training set of the enhancers (`blends.training_pairs`; see 08_analysis)
+# `ganblend-train` flags left unset
+TRAIN_DEFAULTS = dict(n_train=20000, epochs=20, batch_size=64, lr_g=2e-4, threads=0)
+# default share of two-galaxy blends in a simulated training set of the enhancers
+# (`blends.training_pairs`; see 08_analysis)
+BLEND_FRAC = 0.0
 CPU_DEFAULTS = {  # per-preset overrides of TRAIN_DEFAULTS on a CPU: what fits a 2-core, 30-minute budget
     'multi': dict(n_train=10000, epochs=16, batch_size=16, lr_g=1e-3, threads=1),
 }
@@ -513,7 +576,8 @@ CPU_DEFAULTS = {  # per-preset overrides of TRAIN_DEFAULTS on a CPU: what fits a
 def train_defaults(config:str, # a key of `PRESETS`
                    device='cpu', # the training device (a CPU gets `CPU_DEFAULTS[config]`)
                   )->dict:
-    "The `ganblend-train` defaults of n_train, epochs, batch_size, lr_g, threads and blend_frac for preset `config` on `device`."
+    """The `ganblend-train` defaults of n_train, epochs, batch_size, lr_g, threads and blend_frac for preset `config`
+    on `device`."""
     cpu = torch.device(device).type == 'cpu'
     blends = dict(blend_frac=0.0 if PRESETS.get(config, {}).get('kind') in ('dcgan', 'toy') else BLEND_FRAC)
     return {**TRAIN_DEFAULTS, **blends, **(CPU_DEFAULTS.get(config, {}) if cpu else {})}
@@ -523,7 +587,8 @@ SKY_WEIGHT = 1.0   # weight of the blank-sky bias term (`EnhanceGAN.sky_bias`) o
 PRESETS = {  # model kind, bands, weights name
     'single': dict(kind='enhance', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='hsc-i'),
     'multi': dict(kind='enhance', ground_bands=['hsc-g', 'hsc-r', 'hsc-i', 'hsc-z', 'hsc-y'],
-                  space_bands=['hst-f435w', 'hst-f606w', 'hst-f775w', 'hst-f814w', 'hst-f850lp', 'hst-f125w', 'hst-f160w'],
+                  space_bands=['hst-f435w', 'hst-f606w', 'hst-f775w', 'hst-f814w', 'hst-f850lp', 'hst-f125w',
+                               'hst-f160w'],
                   name='hsc-grizy'),
     'dcgan': dict(kind='dcgan', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='dcgan-f775w'),
     'toy': dict(kind='toy', ground_bands=['hsc-i'], space_bands=['hst-f775w'], name='toy'),
@@ -535,10 +600,12 @@ def build_model(config:str='single', # a key of `PRESETS`
                 depth:int|None=None, # generator depth (EnhancerConfig.depth)
                 **kw # further `EnhancerConfig` / `DCGANConfig` fields
                )->nn.Module:
-    "A fresh model for preset `config`: `EnhanceGAN` for 'single'/'multi', `DCGAN` for 'dcgan', `FlowModel` for 'flow', `ToyGAN` for 'toy'."
+    """A fresh model for preset `config`: `EnhanceGAN` for 'single'/'multi', `DCGAN` for 'dcgan', `FlowModel` for
+    'flow', `ToyGAN` for 'toy'."""
     if config not in PRESETS: raise ConfigError(f"config {config!r} unknown; choose one of {', '.join(PRESETS)}")
     p = PRESETS[config]
-    if p['kind'] == 'toy': return ToyGAN(len(p['ground_bands']), len(p['space_bands']), **({'width': width} if width else {}))
+    if p['kind'] == 'toy':
+        return ToyGAN(len(p['ground_bands']), len(p['space_bands']), **({'width': width} if width else {}))
     if p['kind'] == 'flow':   # residual flow on top of the shipped GAN generator (`ganblend.models.FlowModel`)
         from ganblend.models import FlowModel
         return FlowModel.from_base(kw.pop('base', p['base']), width=width, depth=depth, **kw)
@@ -555,31 +622,37 @@ def build_model(config:str='single', # a key of `PRESETS`
 # %% ../nbs/04_train.ipynb #37e3aaf8
 def free_port()->int:
     "A free TCP port on localhost for the process-group rendezvous."
-    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
 
 def ddp_worker(rank:int, world_size:int, port:int, out_dir:str, steps:int=3, config:str='toy', batch_size:int=8):
-    "One process of a CPU/gloo DDP run of `steps` batches; writes its final weights to `out_dir/rank<rank>.safetensors`."
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world_size), LOCAL_RANK=str(rank))
+    """One process of a CPU/gloo DDP run of `steps` batches; writes its final weights to
+    `out_dir/rank<rank>.safetensors`."""
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port), RANK=str(rank), WORLD_SIZE=str(world_size),
+                      LOCAL_RANK=str(rank))
     torch.set_num_threads(1)
     seed_everything(1000 + rank)
     model = build_model(config, width=8)
     ds = SyntheticPairs(steps*batch_size*world_size, seed=7)
     try:
         train(model, ds, None, epochs=1, batch_size=batch_size, device='cpu', progress=False, seed=3)
-        save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()}, str(Path(out_dir)/f'rank{rank}.safetensors'))
+        save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()},
+                  str(Path(out_dir)/f'rank{rank}.safetensors'))
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/04_train.ipynb #7ecd44c8
 def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, world, blend_frac=0.0):
-    "Pairs for training: read `data`, or reuse/simulate OUT/data (rank 0 simulates, the others wait); `blend_frac` of them blends."
+    """Pairs for training: read `data`, or reuse/simulate OUT/data (rank 0 simulates, the others wait); `blend_frac`
+    of them blends."""
     from ganblend import data as gdata
     if data is not None: return gdata.load_pairs(data)
     d = Path(out)/'data'
     if rank == 0 and not (d/'meta.json').exists():
         from ganblend.blends import training_pairs   # blend_frac=0: `simulate_pairs` itself
-        pairs = training_pairs(n_train, blend_frac, seed=seed, space_bands=preset['space_bands'], ground_bands=preset['ground_bands'],
-                               n_workers=n_workers, progress=progress)
+        pairs = training_pairs(n_train, blend_frac, seed=seed, space_bands=preset['space_bands'],
+                               ground_bands=preset['ground_bands'], n_workers=n_workers, progress=progress)
         gdata.save_pairs(pairs, d, extra_meta={'blend_frac': float(blend_frac)})
     if world > 1: dist.barrier()
     return gdata.load_pairs(d)
@@ -591,7 +664,8 @@ def _data_blend_frac(data):
 
 def _datasets(pairs, seed):
     from ganblend.data import PairDataset
-    return PairDataset(pairs, split='train', seed=seed, augment=True, noise=True), PairDataset(pairs, split='val', seed=seed, augment=False, noise=True)
+    return (PairDataset(pairs, split='train', seed=seed, augment=True, noise=True),
+            PairDataset(pairs, split='val', seed=seed, augment=False, noise=True))
 
 def save_weights(model:nn.Module, path, # path without suffix: writes `<path>.safetensors` and `<path>.json`
                  extra:dict|None=None # more JSON to record next to the model config (e.g. training provenance)
@@ -602,17 +676,18 @@ def save_weights(model:nn.Module, path, # path without suffix: writes `<path>.sa
         with atomic_output(path.with_suffix('.safetensors'), overwrite=True) as tmp:
             save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(tmp))
         cfg = {'model': 'ToyGAN', 'in_bands': model.in_bands, 'out_bands': model.out_bands}
-        with atomic_output(path.with_suffix('.json'), overwrite=True) as tmp: Path(tmp).write_text(json.dumps({**cfg, **(extra or {})}, indent=1))
+        with atomic_output(path.with_suffix('.json'), overwrite=True) as tmp:
+            Path(tmp).write_text(json.dumps({**cfg, **(extra or {})}, indent=1))
     else:
         from ganblend.models import save_model
         save_model(model, str(path))
     return path.with_suffix('.safetensors')
 
 @script
-def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W), 'multi' (HSC grizy → 7 HST bands), 'dcgan', 'flow' (diffusion), 'toy'
+def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (grizy → 7 HST bands), 'dcgan', 'flow', 'toy'
               out:str='runs/train', # output directory: weights, history, plots, checkpoint
-              n_train:int=None, # galaxies to simulate when --data is not given, 10% held out for validation (default: `train_defaults`)
-              data:str=None, # directory written by `ganblend-simulate` (default: simulate into OUT/data, reused on --resume)
+              n_train:int=None, # galaxies to simulate without --data, 10% for validation (default: `train_defaults`)
+              data:str=None, # directory from `ganblend-simulate` (default: simulate into OUT/data, reused on --resume)
               epochs:int=None, # passes over the training set (default: `train_defaults`)
               batch_size:int=None, # batch size per process (default: `train_defaults`)
               lr_g:float=None, # generator Adam learning rate (default: `train_defaults`)
@@ -631,9 +706,9 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
               n_val:int=512, # validation galaxies evaluated after each epoch
               name:str=None, # weights file stem (default: hsc-i, hsc-grizy, dcgan-f775w)
               init:str=None, # start from these weights (path without suffix, same model configuration): fine-tuning
-              blend_frac:float=None, # share of two-galaxy blends in the simulated training set (default: `train_defaults`, 0)
+              blend_frac:float=None, # share of two-galaxy blends in the simulated pairs (default: `train_defaults`, 0)
               quiet:store_true=False, # no progress bars
-              w_sky:float=None, # weight of the blank-sky bias term of enhancement GANs (default: SKY_WEIGHT, or the --init model's)
+              w_sky:float=None, # blank-sky bias weight of enhancement GANs (default: SKY_WEIGHT, or the --init model's)
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
     if config not in PRESETS: raise ConfigError(f"--config {config!r} unknown; choose one of {', '.join(PRESETS)}")
@@ -642,20 +717,23 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
     dev = resolve_device(device)
     dflt = train_defaults(config, dev)   # flags not given: the preset's defaults for this device
     n_train, epochs, batch_size, lr_g = (dflt[k] if v is None else v for k, v in
-                                         (('n_train', n_train), ('epochs', epochs), ('batch_size', batch_size), ('lr_g', lr_g)))
+                                         (('n_train', n_train), ('epochs', epochs), ('batch_size', batch_size),
+                                          ('lr_g', lr_g)))
     threads = dflt['threads'] if threads is None else threads
     blend_frac = dflt['blend_frac'] if blend_frac is None else blend_frac
     if not 0 <= blend_frac <= 1: raise InputError(f"--blend-frac: {blend_frac} must be between 0 and 1")
     if threads: torch.set_num_threads(threads)
     rank, world = init_distributed(dev)
     final = out/f'{name}.safetensors'
-    if final.exists() and not (overwrite or resume): raise InputError(f"{final}: exists already (use --overwrite to replace it or --resume to continue)")
+    if final.exists() and not (overwrite or resume):
+        raise InputError(f"{final}: exists already (use --overwrite to replace it or --resume to continue)")
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     if config == 'toy' and data is None:
         train_ds, val_ds = SyntheticPairs(n_train, seed=seed), SyntheticPairs(max(n_train//10, 16), seed=seed + 1)
     else:
-        pairs = _get_pairs(preset, data, out, n_train, seed, n_workers, not quiet and rank == 0, rank, world, blend_frac)
+        pairs = _get_pairs(preset, data, out, n_train, seed, n_workers, not quiet and rank == 0, rank, world,
+                           blend_frac)
         train_ds, val_ds = _datasets(pairs, seed)
     t_data = time.time() - t0
     seed_everything(seed)
@@ -663,40 +741,49 @@ def train_cli(config:str='single', # model preset: 'single' (HSC i → HST F775W
     if init is not None:
         from ganblend.models import load_model
         model = load_model(init)
-        if not isinstance(model, type(build_model(config, width=8))): raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
+        if not isinstance(model, type(build_model(config, width=8))):
+            raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
         model.train()
-        if hasattr(model, 'meta'): model.meta.pop('detection', None)   # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
+        # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
+        if hasattr(model, 'meta'): model.meta.pop('detection', None)
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
     if w_sky is not None:
-        if not hasattr(model.cfg, 'w_sky'): raise ConfigError(f"--w-sky: model of --config {config} has no blank-sky term")
+        if not hasattr(model.cfg, 'w_sky'):
+            raise ConfigError(f"--w-sky: model of --config {config} has no blank-sky term")
         model.cfg.w_sky = float(w_sky)
     if init is None and hasattr(model, 'calibrate'): model.calibrate(train_ds)   # data-dependent scales (flow models)
     n_par = sum(p.numel() for p in model.generator.parameters() if p.requires_grad)
-    hist = train(model, train_ds, val_ds, epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=(beta1, 0.999),
-                 device=str(dev), ckpt_dir=out/'ckpt', resume=resume, seed=seed, progress=not quiet, max_minutes=max_minutes,
-                 num_workers=loader_workers, n_val=n_val, verbose=True)
+    hist = train(model, train_ds, val_ds, epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d,
+                 betas=(beta1, 0.999), device=str(dev), ckpt_dir=out/'ckpt', resume=resume, seed=seed,
+                 progress=not quiet, max_minutes=max_minutes, num_workers=loader_workers, n_val=n_val, verbose=True)
     if rank == 0:
         if val_ds is not None and is_conditional(model):   # final numbers on (up to) 2000 validation galaxies
             hist['final_val'] = evaluate(model, val_ds, n_max=2000, device=dev, seed=seed)
         cmd = 'ganblend-train ' + ' '.join(sys.argv[1:]) if sys.argv and 'ganblend' in sys.argv[0] else None
-        hist.update(config=config, name=name, init=init, blend_frac=_data_blend_frac(data) if data is not None else blend_frac, generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
+        hist.update(config=config, name=name, init=init,
+                    blend_frac=_data_blend_frac(data) if data is not None else blend_frac,
+                    generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
                     n_train=len(train_ds), n_val_total=len(val_ds))
         model.cpu()
         if hasattr(model, 'meta'):
-            model.meta.update(training={k: hist[k] for k in ('command', 'config', 'device', 'world_size', 'batch_size', 'seed', 'lr_g',
-                                                             'lr_d', 'betas', 'samples', 'time_s', 'n_train', 'generator_parameters',
-                                                             'init', 'blend_frac') if k in hist},
+            model.meta.update(training={k: hist[k] for k in ('command', 'config', 'device', 'world_size', 'batch_size',
+                                                             'seed', 'lr_g', 'lr_d', 'betas', 'samples', 'time_s',
+                                                             'n_train', 'generator_parameters', 'init', 'blend_frac')
+                                        if k in hist},
                               validation=hist.get('final_val'))
             nm = _find_attr(val_ds, 'normalizer')
             if nm is not None and hasattr(nm, 'to_dict'): model.meta['normalizer'] = nm.to_dict()
         save_weights(model, out/name)
-        with atomic_output(out/f'{name}.history.json', overwrite=True) as tmp: Path(tmp).write_text(json.dumps(hist, indent=1))
-        import matplotlib; matplotlib.use('Agg')
+        with atomic_output(out/f'{name}.history.json', overwrite=True) as tmp:
+            Path(tmp).write_text(json.dumps(hist, indent=1))
+        import matplotlib
+        matplotlib.use('Agg')
         plot_history(hist).savefig(out/'loss.png')
         if is_conditional(model): plot_samples(model, val_ds, n=6).savefig(out/'samples.png')
         last = hist.get('final_val', {})
         print(f"{name}: {n_par} generator parameters, {hist['samples']} samples in {hist['time_s']:.0f} s "
-              f"({hist['samples']/max(hist['time_s'], 1e-9):.0f} samples/s); " + ', '.join(f'{k} {v:.4g}' for k, v in last.items()))
+              f"({hist['samples']/max(hist['time_s'], 1e-9):.0f} samples/s); "
+              + ', '.join(f'{k} {v:.4g}' for k, v in last.items()))
     if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/04_train.ipynb #a5ac1f07
@@ -712,7 +799,8 @@ def matching_kernel(ground_band:str='hsc-i', # ground survey-band key
     from ganblend.core import get_survey
     g, s = get_survey(ground_band), get_survey(space_band)
     fwhm = math.sqrt(max(g.psf_fwhm**2 - s.psf_fwhm**2, 1e-4))
-    k = galsim.Convolve(galsim.Kolmogorov(fwhm=fwhm), galsim.Pixel(g.pixel_scale)).drawImage(nx=size, ny=size, scale=s.pixel_scale, method='no_pixel').array
+    k = galsim.Convolve(galsim.Kolmogorov(fwhm=fwhm), galsim.Pixel(g.pixel_scale)).drawImage(
+        nx=size, ny=size, scale=s.pixel_scale, method='no_pixel').array
     return (k/k.sum()).astype(np.float64)
 
 def richardson_lucy_baseline(up:np.ndarray, # (N, B, H, W) upsampled ground images (any units, may be negative)
