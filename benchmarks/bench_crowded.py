@@ -24,7 +24,7 @@ import ganblend.photometry as P
 from ganblend import deblend as D
 from ganblend.detect import detect
 from ganblend.core import get_survey
-from ganblend.survey import simulate_mosaic
+from ganblend.fields import simulate_mosaic
 
 STAGES = {'enhance': (E, 'enhance'), 'detect': (D, 'detect_enhanced'), 'confirm': (D, 'survival_levels'),
           'photometry': (P, 'photometry_image')}
@@ -86,7 +86,7 @@ def main():
                           **clock.t)
     print(f"load average before/after: {load0:.1f} / {os.getloadavg()[0]:.1f}; torch threads {a.threads}; "
           f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024:.0f} MB")
-    print(f"fields of {side}x{side} HSC-i pixels = {area:.2f} arcmin², shipped model {D.model_name(model)}")
+    print(f"fields of {side}x{side} HSC-i pixels = {area:.2f} arcmin², shipped model {model.label}")
     head = (f"{'field':<8}{'galaxies':>9}{'found':>7}{'sep':>6}{'wall s':>8}{'cpu s':>7}{'s/arcmin²':>10}"
             f"{'x sep':>7}{'x sparse/px':>12}  stages (s): enhance detect confirm photometry")
     print(head)
@@ -101,7 +101,7 @@ def main():
         cat = D.deblend(crop, model=model, noise=float(im.header['NOISE']), ood=False, confirm=False)
         pos = np.c_[cat['x'], cat['y']]
         psf = D.psf_mixture(D.ground_psf(D.as_image(crop, 'hsc-i'), 'hsc-i'))
-        conf = D.split_settings(D.resolve_detection(model))[1]
+        conf = D.resolve_detection(model).confirm
         out = {}
         for name, kw in (('now', dict(stop_at=conf['min_dchi2'])), ('whole groups', dict(max_group=10**9))):
             t0 = time.perf_counter()

@@ -19,7 +19,7 @@ from ganblend import core
 from ganblend.blends import simulate_blends
 from ganblend.enhance import load_enhancer
 from ganblend.detect import detect
-from ganblend.deblend import detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections, model_scale, ground_positions, deblend, ground_psf
+from ganblend.deblend import detect_enhanced, enhance_stamps, resolve_detection, confirm_detections, ground_positions, deblend, ground_psf
 from ganblend.analysis import fit_at
 
 
@@ -47,18 +47,18 @@ def main():
     bs = simulate_blends(a.n, seed=a.seed, progress=False)
     G = bs.noisy_ground(np.random.default_rng(a.seed + 1))[:, 0]
     model = load_enhancer('hsc-i')
-    st, conf = split_settings(detection_settings(model, confirm=True))
+    st, conf = (st_ := resolve_detection(model)).detect_kwargs(), st_.confirm
     psf = ground_psf(core.Image(G[0], spec.pixel_scale), 'hsc-i')
     # warm-up, not timed: torch kernels, weights, the first fits
     e4 = enhance_stamps(G[:4], model, noise); d4 = [detect_enhanced(e, noise, model, **st) for e in e4]
     if conf: confirm_detections(d4, G[:4], e4.shape[-2:], model, psf, noise, **conf)
-    fit_at(G[:4], ground_positions(d4, G.shape[-1], e4.shape[-1], model_scale(model)), psf, noise)
+    fit_at(G[:4], ground_positions(d4, G.shape[-1], e4.shape[-1], model.scale), psf, noise)
 
     load0 = os.getloadavg()[0]
     _, t_sep = timed(lambda: [detect(g, noise, fwhm_px, 'sep') for g in G])
     enh, t_enh = timed(enhance_stamps, G, model, noise)
     dets, t_det = timed(lambda: [detect_enhanced(e, noise, model, **st) for e in enh])
-    n_g, n_e, s = G.shape[-1], enh.shape[-1], model_scale(model)
+    n_g, n_e, s = G.shape[-1], enh.shape[-1], model.scale
     if conf: dets, t_conf = timed(confirm_detections, dets, G, enh.shape[-2:], model, psf, noise, **conf)
     else: t_conf = 0.0
     pos = ground_positions(dets, n_g, n_e, s)

@@ -1,7 +1,7 @@
 """Survey-scale deblending: throughput vs number of Dask workers, and peak memory per worker.
 
 Simulates a mosaic (default 1000×1000 HSC-i pixels, 300 galaxies), writes it to a temporary FITS file, and deblends it
-tile by tile (`ganblend.survey.deblend_mosaic`) in four configurations, each in a fresh Python process:
+tile by tile (`ganblend.fields.deblend_mosaic`) in four configurations, each in a fresh Python process:
 serially in that process (the baseline; one torch thread, as each worker has), the same whole image without tiles (`deblend.deblend`, the behaviour of
 `ganblend-deblend` without options), and a LocalCluster of 1 and 2 single-threaded worker processes.
 For the clusters it reports the wall time including the cluster start and the model loading, and the steady-state
@@ -20,26 +20,26 @@ def _peak_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
 def run_one(mode, fits_path, tile):
     "Deblend `fits_path` in one configuration (in this process); a dict of timings and memory."
     import torch
-    from ganblend import survey as S, deblend as D, core
-    n_pix = S.open_mosaic(fits_path).shape
+    from ganblend import fields as fld, deblend as D, core
+    n_pix = fld.open_mosaic(fits_path).shape
     out = dict(mode=mode, torch_threads=torch.get_num_threads())
     if mode == 'whole':
         t0 = time.perf_counter()
-        cat = D.deblend(core.read_image(fits_path), model=S.worker_model())
+        cat = D.deblend(core.read_image(fits_path), model=fld.worker_model())
         out.update(seconds=time.perf_counter() - t0, n_sources=len(cat), n_tiles=1)
     elif mode == 'serial':
-        S.worker_model()  # as a worker would, load the model before the clock starts
+        fld.worker_model()  # as a worker would, load the model before the clock starts
         t0 = time.perf_counter()
-        cat = S.deblend_mosaic(fits_path, tile=tile, progress=False)
+        cat = fld.deblend_mosaic(fits_path, tile=tile, progress=False)
         out.update(seconds=time.perf_counter() - t0, n_sources=len(cat), n_tiles=cat.meta['tiles'])
     else:
         n = int(mode)
         t0 = time.perf_counter()
-        with S.dask_client(n) as client:
-            cat = S.deblend_mosaic(fits_path, tile=tile, scheduler=client.cluster, progress=False)
+        with fld.dask_client(n) as client:
+            cat = fld.deblend_mosaic(fits_path, tile=tile, scheduler=client.cluster, progress=False)
             out['seconds_cold'] = time.perf_counter() - t0  # cluster start, model loading on each worker, the run
             t1 = time.perf_counter()
-            cat = S.deblend_mosaic(fits_path, tile=tile, scheduler=client.cluster, progress=False)
+            cat = fld.deblend_mosaic(fits_path, tile=tile, scheduler=client.cluster, progress=False)
             out.update(seconds=time.perf_counter() - t1, n_sources=len(cat), n_tiles=cat.meta['tiles'])
             peaks = client.run(_peak_mb)
             out['worker_peak_mb'] = sorted(round(v) for v in peaks.values())
@@ -64,12 +64,12 @@ def main():
     a = ap.parse_args()
     if a.run:
         print(json.dumps(run_one(a.run, a.fits, a.tile))); return
-    from ganblend import survey as S
+    from ganblend import fields as fld
     modes = ['serial'] + ([] if a.no_whole else ['whole']) + a.workers.split(',')
     with tempfile.TemporaryDirectory() as d:
         t0 = time.perf_counter()
-        im, truth = S.simulate_mosaic((a.size, a.size), n=a.n_gal, seed=a.seed, mag_range=(20., 25.), margin=0.)
-        f = S.write_mosaic(Path(d)/'mosaic.fits', im)
+        im, truth = fld.simulate_mosaic((a.size, a.size), n=a.n_gal, seed=a.seed, mag_range=(20., 25.), margin=0.)
+        f = fld.write_mosaic(Path(d)/'mosaic.fits', im)
         print(f"mosaic {a.size}x{a.size} px ({a.size*0.168/60:.2f}' on a side), {a.n_gal} galaxies, simulated in "
               f"{time.perf_counter() - t0:.0f} s; tile core {a.tile} px; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}", flush=True)
         res = []

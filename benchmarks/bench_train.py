@@ -10,7 +10,9 @@ Samples/s is measured on the last epoch (the first includes warm-up / cuDNN auto
 import argparse, json, time
 import torch
 from torch.utils.data import Dataset
-from ganblend.train import PRESETS, CPU_SIZE, SyntheticPairs, build_model, train, autocast, resolve_device
+from ganblend.runtime import autocast, resolve_device
+from ganblend.metrics import SyntheticPairs
+from ganblend.train import PRESETS, CPU_SIZE, TrainConfig, build_model, train
 
 
 class MemoryPairs(Dataset):
@@ -29,7 +31,8 @@ def bench_train(config, device, batch_size, steps, amp, **size):
     torch.manual_seed(0)
     model = build_model(config, **size)
     n_par = sum(q.numel() for q in model.generator.parameters())
-    h = train(model, ds, None, epochs=2, batch_size=batch_size, device=device, amp=amp, progress=False, seed=0)
+    cfg = TrainConfig(epochs=2, batch_size=batch_size, device=device, amp=amp, progress=False, seed=0)
+    h = train(model, ds, None, cfg)
     return n_par, h['train'][-1]['samples_per_s'], h['amp']
 
 

@@ -3,7 +3,7 @@
 For each shipped enhancer it enhances pure Gaussian noise of the survey's σ — batches of stamps of the validation size
 (23×23 ground pixels, as `calibrate_detection` uses) and large images (`--size`², as a survey tile) — and counts what
 `deblend.detect_enhanced` finds with the given (default: shipped) detection settings; for the ground image it runs
-`detect.detect` with the ground settings of `analysis.evaluate` (sep, threshold 3, deblend_cont 0.005).
+`detect.detect` with the ground settings of `analysis.blend_study` (sep, threshold 3, deblend_cont 0.005).
 
 Shipped settings with `sky_level`/`sky_sigma` subtract the model's blank-sky level, take the threshold in units of the
 filtered blank-sky noise and keep sources with `snr_ground` >= `min_snr_ground` (see `deblend.calibrate_detection`);
@@ -59,7 +59,7 @@ def main():
                                                                  np.round(blank_density(None, 'ground', g, **kw), 1))))), flush=True)
     for name in a.models.split(','):
         m = E.load_enhancer(name)
-        base = D.detection_settings(m)
+        base = D.resolve_detection(m).detect_kwargs()
         ths = [base['threshold']] if a.thresholds is None else [float(t) for t in a.thresholds.split(',')]
         for t in ths:
             s = dict(base, threshold=t)

@@ -14,7 +14,7 @@ import ganblend
 from ganblend.models import load_model
 from ganblend.simulate import simulate_pairs
 from ganblend.data import PairDataset, Normalizer
-from ganblend.train import compare_methods
+from ganblend.metrics import compare_methods
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

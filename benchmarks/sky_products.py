@@ -32,7 +32,7 @@ def seams(model, size=1024, n_images=4, tile=64, overlap=16):
 
 def shift_consistency(model, shifts=(1, 5, 13, 40), side=256, seed=2, n_gal=120):
     "`enhance.shift_difference` on a simulated field of `n_gal` galaxies (i 20-24.5) for each shift."
-    from ganblend.survey import simulate_mosaic
+    from ganblend.fields import simulate_mosaic
     from ganblend.enhance import shift_difference
     if model.cfg.in_bands != 1 or not hasattr(model, 'fine_grid'): return {}
     big = side + max(shifts) + model.stride
@@ -43,7 +43,7 @@ def shift_consistency(model, shifts=(1, 5, 13, 40), side=256, seed=2, n_gal=120)
 
 def mosaic_flux(model, side=600, n_gal=300, seed=3):
     "Total flux of an enhanced simulated mosaic over that of the ground mosaic and of the truth."
-    from ganblend.survey import simulate_mosaic
+    from ganblend.fields import simulate_mosaic
     from ganblend.enhance import enhance
     if model.cfg.in_bands != 1: return {}
     im, truth = simulate_mosaic((side, side), n=n_gal, seed=seed, survey=model.cfg.ground_bands[0],

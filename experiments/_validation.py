@@ -6,7 +6,7 @@ training or in `ganblend-evaluate`. Imported by the scripts of this folder (`fro
 from types import SimpleNamespace
 import numpy as np, torch
 from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.deblend import enhance_stamps, detection_settings, split_settings, model_scale, to_enhanced, ground_psf
+from ganblend.deblend import enhance_stamps, resolve_detection, to_enhanced, ground_psf
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 from ganblend.core import get_survey, Image
@@ -24,8 +24,8 @@ def validation_set(weights='hsc-i', n=600, threads=2):
     rng = np.random.default_rng(12345)
     gi, gb = iso.noisy_ground(rng)[:, 0], bl.noisy_ground(rng)[:, 0]
     ei, eb = enhance_stamps(gi, m, noise), enhance_stamps(gb, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
-    sc = model_scale(m)
+    det, conf = (st_ := resolve_detection(m)).detect_kwargs(), st_.confirm
+    sc = m.scale
     psf = ph.fit_psf_gmm(ground_psf(Image(gb[0], sv.pixel_scale), 'hsc-i'))
     xy_g = np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1).astype(float)
     return SimpleNamespace(m=m, sv=sv, noise=noise, iso=iso, bl=bl, gi=gi, gb=gb, ei=ei, eb=eb, det=det, conf=conf, psf=psf, sc=sc,

@@ -42,7 +42,7 @@ def main():
     runs = [('no confirmation', dict(confirm=False))] + [(f'sys_frac {float(s):g}', dict(sys_frac=float(s), min_dchi2s=TAUS)) for s in a.sys_frac.split(',')]
     for name, extra in runs:
         t0 = time.time()
-        _, tab = calibrate_detection(m, **kw, **extra)
+        *_, tab = calibrate_detection(m, **kw, **extra)
         b = best(tab)
         cells = [f"{r['recognized']:.3f}" + ('' if np.isnan(r['min_dchi2']) else f" (min_dchi2 {r['min_dchi2']:g})") if r is not None else 'none' for r in b.values()]
         print(f"  {name:16s} " + ' / '.join(cells) + f"   [{time.time() - t0:.0f} s]", flush=True)

@@ -15,7 +15,7 @@ from scipy.spatial.distance import cdist
 
 from ganblend import deblend as D, photometry as P
 from ganblend.enhance import load_enhancer
-from ganblend.survey import simulate_mosaic
+from ganblend.fields import simulate_mosaic
 
 
 def match(det, truth, radius):
@@ -39,7 +39,7 @@ def main():
     cat = D.deblend(im, model=model, noise=noise, ood=False, confirm=False)
     pos = np.c_[cat['x'], cat['y']]
     psf = D.psf_mixture(D.ground_psf(D.as_image(im.data, 'hsc-i'), 'hsc-i'))
-    conf = D.split_settings(D.resolve_detection(model))[1]
+    conf = D.resolve_detection(model).confirm
     tx, mag = np.c_[truth['x'], truth['y']], np.asarray(truth['mag'])
     grp = P.blend_groups(pos[:, 0], pos[:, 1], D.CONFIRM_LINK*psf.fwhm)
     print(f"side {a.side} seed {a.seed}: {len(pos)} candidates, largest group {np.bincount(grp).max()}, "

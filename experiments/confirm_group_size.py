@@ -24,14 +24,14 @@ def main():
     a = ap.parse_args()
     spec = get_survey('hsc-i')
     model = load_enhancer('hsc-i')
-    det_kw, conf = D.split_settings(D.resolve_detection(model))
+    det_kw, conf = (st_ := D.resolve_detection(model)).detect_kwargs(), st_.confirm
     rng = np.random.default_rng(11)
     bs, iso = simulate_blends(a.n, seed=101, progress=False), simulate_isolated(a.n, seed=102, progress=False)
     G = np.concatenate([bs.noisy_ground(rng)[:, 0], iso.noisy_ground(rng)[:, 0]])
     noise = spec.noise_sigma
     enh = D.enhance_stamps(G, model, noise)
     dets = [D.detect_enhanced(e, noise, model, **det_kw) for e in enh]
-    pos = D.ground_positions(dets, G.shape[-1], enh.shape[-1], D.model_scale(model))
+    pos = D.ground_positions(dets, G.shape[-1], enh.shape[-1], model.scale)
     psf = D.psf_mixture(D.ground_psf(Image(G[0], spec.pixel_scale), 'hsc-i'))
     sizes = collections.Counter()
     for p in pos:

@@ -12,8 +12,8 @@ shipped value). A probe, not the calibrated pipeline: the elimination is run per
 """
 import argparse, numpy as np, torch
 from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, survival_levels,
-                              model_scale, to_enhanced, ground_positions, ground_psf, MIN_DCHI2S)
+from ganblend.deblend import (enhance_stamps, resolve_detection, detect_enhanced, survival_levels,
+                              to_enhanced, ground_positions, ground_psf, MIN_DCHI2S)
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 from ganblend.core import get_survey, Image
@@ -29,8 +29,8 @@ def main():
     gi, gb = iso.noisy_ground(rng), bl.noisy_ground(rng)
     noise = np.array([get_survey(b).noise_sigma for b in bands])
     ei, eb = enhance_stamps(gi, m, noise), enhance_stamps(gb, m, noise)
-    det, conf = split_settings(detection_settings(m, bands=bands, confirm=True))
-    n_g, n_e, sc = gb.shape[-1], eb.shape[-1], model_scale(m)
+    det, conf = (st_ := resolve_detection(m, bands=bands)).detect_kwargs(), st_.confirm
+    n_g, n_e, sc = gb.shape[-1], eb.shape[-1], m.scale
     psfs = [ph.fit_psf_gmm(ground_psf(Image(gb[0, k], get_survey(b).pixel_scale), b)) for k, b in enumerate(bands)]
     xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1), n_g, n_e, sc)
     r = 0.3/(get_survey('hsc-i').pixel_scale/sc)

@@ -20,8 +20,8 @@ def main():
     m = load_enhancer(a.weights)
     for method in a.methods.split(','):
         t0 = time.time()
-        d, tab = calibrate_detection(m, method=method, n=a.n, grid=True)
-        print(f"{method}: chosen {d} ({time.time() - t0:.0f} s)", flush=True)
+        d, val, tab = calibrate_detection(m, method=method, n=a.n, grid=True)
+        print(f"{method}: chosen {d}, {val} ({time.time() - t0:.0f} s)", flush=True)
         for lim in (0.02, 0.025, 0.03):
             ok = tab[(tab['false_split'] <= lim) & (tab['blank_density'] <= 5)]
             print(f"  false_split <= {lim}: best recognized {ok['recognized'].max() if len(ok) else float('nan'):.3f}", flush=True)

@@ -11,7 +11,7 @@ Used in `experiments/README.md` ("Training with blends") to compare models at eq
 """
 import argparse, numpy as np, torch
 from ganblend.enhance import load_enhancer
-from ganblend.deblend import (calibrate_detection, detect_enhanced, enhance_stamps, SKY_THRESHOLDS, model_scale, confirm_detections,
+from ganblend.deblend import (calibrate_detection, detect_enhanced, enhance_stamps, SKY_THRESHOLDS, confirm_detections,
                               psf_mixture, ground_psf)
 from ganblend.blends import simulate_isolated
 from ganblend.core import Image, get_survey
@@ -24,7 +24,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     m = load_enhancer(path=a.weights); m.meta.pop('detection', None)
-    d, tab = calibrate_detection(m, target=1.0, n=a.n, thresholds=SKY_THRESHOLDS + (20.0, 30.0), grid=True, confirm=not a.no_confirm)
+    d, val, tab = calibrate_detection(m, target=1.0, n=a.n, thresholds=SKY_THRESHOLDS + (20.0, 30.0), grid=True, confirm=not a.no_confirm)
     ok = tab[tab['blank_density'] <= 5]
     best = {}
     print(f"{a.weights}: best recognized fraction at each false-split limit ({a.n} validation blends / isolated galaxies)")
@@ -38,16 +38,16 @@ def main():
     if a.limit not in best: return
     r = best[a.limit]
     sig = get_survey('hsc-i').noise_sigma
-    base = {k: d[k] for k in ('sky_level', 'sky_sigma', 'sky_sigma_ground')}   # the blank-sky statistics of the calibration
+    base = {k: getattr(d, k) for k in ('sky_level', 'sky_sigma', 'sky_sigma_ground')}   # the blank-sky statistics of the calibration
     st = dict(base, threshold=float(r['threshold']), deblend_cont=float(r['deblend_cont']), min_snr_ground=float(r['min_snr_ground']))
     iso = simulate_isolated(a.n, seed=12345, progress=False)
     G = iso.noisy_ground(np.random.default_rng(12345))[:, 0]
     E = enhance_stamps(G, m, np.array([sig]))
-    px = get_survey('hsc-i').pixel_scale/model_scale(m)
+    px = get_survey('hsc-i').pixel_scale/m.scale
     dets = [detect_enhanced(e, np.array([sig]), m, **st) for e in E]
     if np.isfinite(r['min_dchi2']):
         psf = psf_mixture(ground_psf(Image(G[0], get_survey('hsc-i').pixel_scale), 'hsc-i'))
-        dets = confirm_detections(dets, G, E.shape[-2:], m, psf, sig, float(r['min_dchi2']), d['sys_frac'])
+        dets = confirm_detections(dets, G, E.shape[-2:], m, psf, sig, float(r['min_dchi2']), d.sys_frac)
     rows = []
     for i, d in enumerate(dets):
         if len(d) >= 2:

@@ -3,10 +3,10 @@
     python experiments/phot_error_budget.py [--n 500] [--seed 0] [--threads 2]
 
 On the blends of `ganblend-evaluate --seed SEED` (single band; `simulate_blends(n, seed)`, noise `default_rng(seed + 1)`),
-the shipped `hsc-i` detection (enhance, sep, ground-pixel confirmation, as `analysis.evaluate` runs it) gives positions;
+the shipped `hsc-i` detection (enhance, sep, ground-pixel confirmation, as `analysis.blend_study` runs it) gives positions;
 the simultaneous Gaussian-mixture fit on the ground pixels (`analysis.fit_at`) measures every component matched to a
 detection. Prints the median |Δflux|/flux on the target subset (separation >= 0.5", flux ratio <= 4) for:
-every detection of the stamp fitted (the pipeline, the `enhanced positions` row of `evaluate`); the same restricted to
+every detection of the stamp fitted (the pipeline, the `enhanced positions` row of `blend_study`); the same restricted to
 the recognized blends (both galaxies matched); only the two matched detections of those blends fitted (an oracle that
 drops every extra detection); the true positions, on those blends and on all blends; and the true-position fit plus
 its residual shared among the sources in proportion to their models inside the model footprint (scarlet-style).
@@ -15,8 +15,8 @@ import argparse, numpy as np, torch
 from ganblend.analysis import score_blends, fit_at, _truth_xy, _matched_flux, GROUND_BAND
 from ganblend.blends import simulate_blends
 from ganblend.core import get_survey, Image
-from ganblend.deblend import (detect_enhanced, detection_settings, split_settings, enhance_stamps, confirm_detections, ground_psf,
-                              ground_positions, model_scale, to_enhanced)
+from ganblend.deblend import (detect_enhanced, resolve_detection, enhance_stamps, confirm_detections, ground_psf,
+                              ground_positions, to_enhanced)
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 
@@ -28,12 +28,12 @@ def main():
     sg = get_survey(GROUND_BAND)
     bs = simulate_blends(a.n, seed=a.seed, space_bands=('hst-f775w',), ground_bands=(GROUND_BAND,), progress=False)
     G = bs.noisy_ground(np.random.default_rng(a.seed + 1))[:, 0]
-    m = load_enhancer(GROUND_BAND); st, conf = split_settings(detection_settings(m, GROUND_BAND, confirm=True))
+    m = load_enhancer(GROUND_BAND); st, conf = (st_ := resolve_detection(m, GROUND_BAND)).detect_kwargs(), st_.confirm
     E = enhance_stamps(G, m, sg.noise_sigma)
     psf = ph.fit_psf_gmm(ground_psf(Image(G[0], sg.pixel_scale), GROUND_BAND))
     D = confirm_detections([detect_enhanced(e, sg.noise_sigma, m, survey=GROUND_BAND, **st) for e in E], G, E.shape[-2:], m, psf,
                            sg.noise_sigma, **conf)
-    sc, t = model_scale(m), bs.truth
+    sc, t = m.scale, bs.truth
     match = np.asarray(score_blends(D, to_enhanced(_truth_xy(t), G.shape[-1], E.shape[-1], sc), 0.3/(sg.pixel_scale/sc))['match'])
     pos = ground_positions(D, G.shape[-1], E.shape[-1], sc)
     ft = np.column_stack([np.asarray(t[f'flux1_{GROUND_BAND}'], float), np.asarray(t[f'flux2_{GROUND_BAND}'], float)])

@@ -17,7 +17,7 @@ import argparse, numpy as np, torch
 from ganblend.blends import simulate_blends
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
-from ganblend.deblend import enhance_stamps, to_enhanced, ground_psf, model_scale
+from ganblend.deblend import enhance_stamps, to_enhanced, ground_psf
 from ganblend.simulate import psf_image
 from ganblend.models import degrade, matching_kernels
 from ganblend.core import get_survey, Image
@@ -55,7 +55,7 @@ def main():
             stat(fit(G, xy, psf_g, sg.noise_sigma, hlr=hl, g=g, size_prior=sp, shape_prior=shp, fit_positions=False)['flux'],
                  f'{label} shapes, priors {sp}/{shp}')
         stat(fit(G, xy, psf_g, sg.noise_sigma, hlr=hl, g=g, refine=False)['flux'], f'{label} shapes, fluxes only')
-    m = load_enhancer(a.weights); sc = model_scale(m)
+    m = load_enhancer(a.weights); sc = m.scale
     E = enhance_stamps(G, m, sg.noise_sigma)
     shapes_from(E, to_enhanced(xy, G.shape[-1], E.shape[-1], sc), psf_s, 0.3*sg.noise_sigma/sc**2, f'enhanced ({m.name})', sc)
     shapes_from(bs.space[:, 0].astype(np.float64), xys, psf_s, ss.noise_sigma, 'noiseless HST', sg.pixel_scale/ss.pixel_scale)

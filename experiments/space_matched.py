@@ -11,7 +11,7 @@ calibrates sep on the space images the same way — the (threshold, deblend_cont
 recognizes most validation blends at false_split <= `--target` (isolated seed 12345, blends seed 12346, noise
 `default_rng(12345)`, 600 each; never used in `ganblend-evaluate`), over thresholds, deblending contrasts and
 detection filters (sep's default 3×3 kernel, or a Gaussian matched filter 1.5, 2.5 or 4 × the space PSF FWHM, which
-smooths knots away before pairs merge) — then runs `ganblend.analysis.evaluate` on the
+smooths knots away before pairs merge) — then runs `ganblend.analysis.blend_study` on the
 default blend set (`--n`, `--seed`, both models) and prints recognized, false_split and gap_closed with the space
 reference detected with sep's defaults (the package's metric), with the calibrated setting, and with the calibrated
 setting of sep plus the enhanced images' ground-pixel confirmation (`deblend.survival_levels`, `min_dchi2` from
@@ -20,7 +20,7 @@ setting of sep plus the enhanced images' ground-pixel confirmation (`deblend.sur
 import argparse, numpy as np
 from tqdm import tqdm
 from ganblend.blends import simulate_blends, simulate_isolated
-from ganblend.analysis import evaluate, score_blends, _truth_xy, gap_closed, detect_space, _space_levels, SPACE_BAND, GROUND_BAND
+from ganblend.analysis import blend_study, score_blends, _truth_xy, gap_closed, detect_space, _space_levels, SPACE_BAND, GROUND_BAND
 from ganblend.core import get_survey, HST_BANDS, Image
 from ganblend.deblend import ground_psf, MIN_DCHI2S, SYS_FRAC
 from ganblend import photometry as ph
@@ -85,8 +85,8 @@ def main():
           ', '.join(f"{lim:g}: {cbest(lim)[0]:.3f} ({cbest(lim)[3]:g}, {cbest(lim)[4] or '-'}, {cbest(lim)[5]:g})" for lim in LIMITS))
     print("space alone, best recognized (threshold, deblend_cont, filter) at false_split <= " +
           ', '.join(f"{lim:g}: {best(lim)[0]:.3f} ({best(lim)[2]:g}, {best(lim)[3]:g}, {best(lim)[4] or '-'})" for lim in LIMITS))
-    # the default blend set of `ganblend-evaluate --bands both`, and its space images drawn exactly as `evaluate` draws them
-    ev = evaluate(n_blends=a.n, seed=a.seed, bands='both', n_workers=a.n_workers, progress=False)
+    # the default blend set of `ganblend-evaluate --bands both`, and its space images drawn exactly as `blend_study` draws them
+    ev = blend_study(n_blends=a.n, seed=a.seed, bands='both', n_workers=a.n_workers, progress=False)
     gb = list(ev.meta['ground_bands'])
     kw = dict(space_bands=tuple(HST_BANDS), ground_bands=tuple(gb), progress=False, n_workers=a.n_workers)
     bs, isb = simulate_blends(a.n, seed=a.seed, **kw), simulate_isolated(a.n, seed=a.seed + 2, **kw)
@@ -100,7 +100,7 @@ def main():
     rec_f, fs_f = next((rec, fs) for tau, rec, fs in confirmed(S[:, si], Si[:, si], G[:, gi], Gi[:, gi], _truth_xy(bs.truth, '_space'), r,
                                                           3.0, dcc, smc, psf_g) if tau == tauc)
     per, isot = ev.per_blend, ev.isolated
-    assert abs(rec_d.mean() - np.mean(per['rec_space'])) < 1e-9, "space images differ from evaluate's"
+    assert abs(rec_d.mean() - np.mean(per['rec_space'])) < 1e-9, "space images differ from blend_study's"
     rg = float(np.mean(per['rec_ground']))
     print(f"\n{a.n} blends, seed {a.seed}:")
     print(f"{'image':16s} {'recognized':>10s} {'false_split':>11s} {'gap_closed (space: sep defaults)':>33s} {'gap_closed (space at false_split <= ' + format(a.target, 'g') + ')':>40s} {'(space + confirmation)':>28s}")

@@ -10,7 +10,7 @@ splits on the noisy space (HST F775W) image of the same galaxy, with their i mag
 """
 import argparse, numpy as np, torch
 from ganblend.blends import simulate_isolated
-from ganblend.deblend import enhance_stamps, detection_settings, split_settings, detect_enhanced, confirm_detections, ground_psf
+from ganblend.deblend import enhance_stamps, resolve_detection, detect_enhanced, confirm_detections, ground_psf
 from ganblend.enhance import load_enhancer
 from ganblend.detect import detect
 from ganblend.core import get_survey, Image
@@ -25,7 +25,7 @@ def main():
     g = iso.noisy_ground(np.random.default_rng(12345))[:, 0]
     s = iso.noisy_space(np.random.default_rng(999))[:, 0]
     e = enhance_stamps(g, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
+    det, conf = (st_ := resolve_detection(m)).detect_kwargs(), st_.confirm
     psf = ph.fit_psf_gmm(ground_psf(Image(g[0], sv.pixel_scale), 'hsc-i'))
     cand = [detect_enhanced(x, noise, m, **det) for x in e]
     on_space = np.array([len(detect(np.asarray(x, np.float32), ss.noise_sigma, ss.psf_fwhm/ss.pixel_scale)) >= 2 for x in s])

@@ -12,8 +12,8 @@ the TRUE positions of both galaxies put through the same survival test (`surviva
 import argparse, numpy as np, torch
 from astropy.table import Table
 from ganblend.blends import simulate_blends
-from ganblend.deblend import (enhance_stamps, detection_settings, split_settings, detect_enhanced, confirm_detections,
-                              survival_levels, model_scale, to_enhanced, ground_psf)
+from ganblend.deblend import (enhance_stamps, resolve_detection, detect_enhanced, confirm_detections,
+                              survival_levels, to_enhanced, ground_psf)
 from ganblend import photometry as ph
 from ganblend.enhance import load_enhancer
 from ganblend.core import get_survey, Image
@@ -29,8 +29,8 @@ def main():
     bl = simulate_blends(a.n, seed=12346, progress=False)
     g = bl.noisy_ground(np.random.default_rng(12345))[:, 0]
     e = enhance_stamps(g, m, noise)
-    det, conf = split_settings(detection_settings(m, confirm=True))
-    n_g, n_e, sc = g.shape[-1], e.shape[-1], model_scale(m)
+    det, conf = (st_ := resolve_detection(m)).detect_kwargs(), st_.confirm
+    n_g, n_e, sc = g.shape[-1], e.shape[-1], m.scale
     xy_g = np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1).astype(float)
     xy, r = to_enhanced(xy_g, n_g, n_e, sc), 0.3/(sv.pixel_scale/sc)
     sep = np.asarray(bl.truth['separation'])

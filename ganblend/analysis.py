@@ -23,8 +23,8 @@ from .blends import simulate_blends, simulate_isolated
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
-from .deblend import (detect_enhanced, enhance_stamps, detection_settings, split_settings, confirm_detections,
-                              ground_positions, ground_psf, model_name, to_enhanced, model_scale, survival_levels,
+from .deblend import (detect_enhanced, enhance_stamps, resolve_detection, confirm_detections,
+                              ground_positions, ground_psf, to_enhanced, survival_levels,
                               MIN_DCHI2S, SYS_FRAC, CONFIRM_LINK, cached_settings, cache_settings)
 
 # %% auto #0
@@ -32,8 +32,8 @@ __all__ = ['REFERENCE', 'FLOORS', 'TARGETS', 'AXES', 'AXIS_LABELS', 'SPACE_BAND'
            'SPACE_MATCHED_FILE', 'SPACE_FILTERS', 'EVAL_TABLES', 'EVAL_FIGURES', 'detect_stamps', 'score_blends',
            'gap_closed', 'bootstrap_rates', 'binned_rates', 'fit_at', 'flux_stats', 'bootstrap_median_abs',
            'Evaluation', 'detect_space', 'calibrate_space', 'space_detection_settings', 'store_space_detection',
-           'evaluate', 'plot_recognized', 'plot_operating_points', 'plot_flux_errors', 'plot_examples', 'summary_table',
-           'write_evaluation', 'evaluate_cli']
+           'blend_study', 'plot_recognized', 'plot_operating_points', 'plot_flux_errors', 'plot_examples',
+           'summary_table', 'write_evaluation', 'evaluate_cli']
 
 # %% ../nbs/08_analysis.ipynb #f78e8824
 REFERENCE = {'space': 0.70, 'ground': 0.07, 'enhanced': 0.47, 'enhanced_multi': 0.61}
@@ -185,13 +185,6 @@ def bootstrap_median_abs(rel:np.ndarray, # (n_blends, k) relative flux errors pe
 # %% ../nbs/08_analysis.ipynb #60330d52
 SPACE_BAND, GROUND_BAND = 'hst-f775w', 'hsc-i'
 MULTI_MODEL = 'hsc-grizy'  # name of the shipped multi-band enhancer
-
-def _model_bands(model, default):
-    cfg = getattr(model, 'cfg', None)
-    for k in ('in_band_names', 'ground_bands', 'in_bands'):
-        v = getattr(cfg, k, None)
-        if isinstance(v, (list, tuple)) and v and isinstance(v[0], str): return list(v)
-    return list(default)
 
 def _load_multi(model_multi, bands):
     if model_multi is not None or bands == 'single': return model_multi
@@ -365,7 +358,7 @@ def store_space_detection(path=SPACE_MATCHED_FILE, # JSON file written (atomical
     return d
 
 # %% ../nbs/08_analysis.ipynb #56c537d0
-def evaluate(n_blends:int=500, # blends simulated
+def blend_study(n_blends:int=500, # blends simulated
              seed:int=0, # simulation seed; noise uses seed+1, isolated galaxies seed+2
              bands:str='single', # 'single' (HSC-i model), 'multi' (multi-band model) or 'both'
              n_isolated:int|None=None, # isolated galaxies for false_split (default: n_blends)
@@ -387,7 +380,7 @@ def evaluate(n_blends:int=500, # blends simulated
     n_isolated = n_blends if n_isolated is None else n_isolated
     model = _enh.load_enhancer(GROUND_BAND) if model is None and bands != 'multi' else model
     model_multi = _load_multi(model_multi, bands)
-    g_bands = _model_bands(model_multi, [GROUND_BAND]) if model_multi is not None else [GROUND_BAND]
+    g_bands = list(model_multi.ground_bands) if model_multi is not None else [GROUND_BAND]
     if GROUND_BAND not in g_bands: g_bands = [GROUND_BAND] + g_bands
     s_bands = core.HST_BANDS if model_multi is not None else [SPACE_BAND]
     gi, si = g_bands.index(GROUND_BAND), s_bands.index(SPACE_BAND)
@@ -421,9 +414,9 @@ def evaluate(n_blends:int=500, # blends simulated
                                         desc=f'ground {name}')
     for kind, m, multi in (('enhanced', model, False), ('enhanced_multi', model_multi, True)):
         if m is None: continue
-        thresholds[kind] = detection_settings(m, GROUND_BAND, method, bands=g_bands if multi else None,
-                                              progress=progress, confirm=True)
-        st, conf = split_settings(thresholds[kind])
+        settings = resolve_detection(m, GROUND_BAND, method, bands=g_bands if multi else None, progress=progress)
+        thresholds[kind] = settings.to_dict()
+        st, conf = settings.detect_kwargs(), settings.confirm
         for name, imgs, store in (('blends', G, dets), ('isolated', Gi, dets_iso)):
             x = imgs if multi else imgs[:, gi]
             noise = np.array([get_survey(b).noise_sigma for b in g_bands]) if multi else sg.noise_sigma
@@ -451,7 +444,7 @@ def evaluate(n_blends:int=500, # blends simulated
         if k.startswith('space'): xy, pix = xy_s, ss.pixel_scale
         elif k == 'ground': xy, pix = xy_g, sg.pixel_scale
         else:
-            sc = model_scale(model if k == 'enhanced' else model_multi)
+            sc = (model if k == 'enhanced' else model_multi).scale
             xy, pix = to_enhanced(xy_g, n_g, enh_shape, sc), sg.pixel_scale/sc
         scores[k] = sc_k = score_blends(dets[k], xy, max_dist/pix)
         per[f'rec_{k}'], per[f'two_{k}'], per[f'ndet_{k}'] = sc_k['recognized'], sc_k['exactly_two'], sc_k['n_det']
@@ -464,7 +457,7 @@ def evaluate(n_blends:int=500, # blends simulated
     ex = dict(index=ex_idx, ground=G[ex_idx, gi], space=S[ex_idx, si], xy_g=xy_g[ex_idx], xy_s=xy_s[ex_idx],
               dets={k: [dets[k][i] for i in ex_idx] for k in kinds}, enhanced=enh_img)
     meta = dict(n_blends=n_blends, n_isolated=n_isolated, seed=seed, bands=bands, method=method, max_dist=max_dist,
-                models={k: model_name(m) for k, m in (('enhanced', model), ('enhanced_multi', model_multi))
+                models={k: m.label for k, m in (('enhanced', model), ('enhanced_multi', model_multi))
                         if m is not None},
                 detection=thresholds, ground_bands=g_bands, ganblend=ganblend.__version__)
     return Evaluation(per, isot, curves, flux, summary, kinds, ex, meta)
@@ -480,7 +473,7 @@ def _flux_errors(G, t, per, dets, scores, kinds, model, enh_shape, bs, sg, psf, 
     res = {}
     res['true positions'] = np.stack(fit_at(G, list(_truth_xy(t)), psf, noise, profile, refine))
     if model is not None:
-        pos = ground_positions(dets['enhanced'], n_g, enh_shape, model_scale(model))
+        pos = ground_positions(dets['enhanced'], n_g, enh_shape, model.scale)
         res['enhanced positions'] = _matched_flux(fit_at(G, pos, psf, noise, profile, refine),
                                                   np.asarray(scores['enhanced']['match']))
     gpos = [np.column_stack([np.asarray(d['x'], float), np.asarray(d['y'], float)]) if len(d) else np.zeros((0, 2))
@@ -668,7 +661,7 @@ def _check_outputs(out, overwrite):
     for p in [Path(out)/f'{n}.ecsv' for n in EVAL_TABLES] + [Path(out)/f'{n}.png' for n in EVAL_FIGURES]:
         if p.exists() and not overwrite: raise InputError(f"{p}: exists already (use --overwrite to replace it)")
 
-def write_evaluation(ev:Evaluation, # result of `evaluate`
+def write_evaluation(ev:Evaluation, # result of `blend_study`
                      out, # output directory (created)
                      overwrite:bool=False)->list:
     "Write the ECSV tables and PNG figures of `ev` to `out` (each file atomically); returns the paths."
@@ -710,7 +703,7 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
     if n < 1: raise InputError(f"--n {n}: need at least one blend")
     _check_outputs(out, overwrite)
     load = lambda m: None if m is None else _enh.load_enhancer(m)
-    ev = evaluate(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers,
+    ev = blend_study(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers,
                   progress=not quiet, model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
     paths = write_evaluation(ev, out, overwrite)
     summary_table(ev).pprint(max_width=200)

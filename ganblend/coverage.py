@@ -177,7 +177,7 @@ def coverage_experiment(n:int=300, # blends per population
     """One row per blend: `population`, truth (separation, flux ratio, magnitudes), `ood_p`, `rec_enhanced`,
     `rec_ground`."""
     from ganblend.enhance import load_enhancer
-    from ganblend.deblend import enhance_stamps, detect_enhanced, detection_settings, to_enhanced, model_scale
+    from ganblend.deblend import enhance_stamps, detect_enhanced, resolve_detection, to_enhanced
     from ganblend.analysis import score_blends, detect_stamps
     populations = TARGET_POPULATIONS if populations is None else populations
     model = model or load_enhancer('hsc-i')
@@ -185,8 +185,8 @@ def coverage_experiment(n:int=300, # blends per population
     band = model.cfg.ground_bands[0]
     sg = get_survey(band)
     sig = sg.noise_sigma
-    settings = detection_settings(model, band, 'sep')
-    sc = model_scale(model)
+    settings = resolve_detection(model, band, 'sep').detect_kwargs()
+    sc = model.scale
     rng = np.random.default_rng([seed, 1])
     rows = []
     for name, kw in tqdm(populations.items(), disable=not progress, desc='populations'):
@@ -206,7 +206,7 @@ def coverage_experiment(n:int=300, # blends per population
                        rec_enhanced=np.asarray(rec, bool), rec_ground=np.asarray(rec_g, bool)))
         rows.append(t)
     out = vstack(rows, metadata_conflicts='silent')
-    out.meta.update(n=n, seed=seed, model=getattr(model, 'name', ''), som=som_name(som.bands), detection=settings)
+    out.meta.update(n=n, seed=seed, model=model.label, som=som_name(som.bands), detection=settings)
     return out
 
 def recognized_by_ood(per_blend:Table, # `coverage_experiment` output

@@ -6,7 +6,8 @@ Docs: https://ganblend.github.io/ganblend/deblend.html.md"""
 
 # %% ../nbs/07b_deblend.ipynb #adecf965
 from __future__ import annotations
-import json, threading, warnings
+import dataclasses, json, threading, warnings
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +25,11 @@ from . import photometry as _phot
 # %% auto #0
 __all__ = ['DEFAULT_SURVEY', 'SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT',
            'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'DETECT_KEYS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image',
-           'model_scale', 'model_name', 'enhanced_psf_fwhm', 'enhanced_noise', 'shipped_detection', 'enhance_stamps',
-           'enhanced_detection_image', 'ground_scale_fwhm', 'sky_stats', 'detect_enhanced', 'confirmation_noise',
-           'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions', 'confirm_detections',
-           'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density', 'calibrate_detection',
-           'detection_settings', 'split_settings', 'store_detection', 'psf_mixture', 'resolve_detection', 'deblend',
-           'deblend_file']
+           'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'sky_stats',
+           'detect_enhanced', 'confirmation_noise', 'confirmation_units', 'unit_colours', 'survival_levels',
+           'ground_positions', 'confirm_detections', 'cached_settings', 'cache_settings', 'blank_sky',
+           'blank_sky_density', 'calibrate_detection', 'DetectionSettings', 'DetectionValidation', 'store_detection',
+           'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 DEFAULT_SURVEY = 'hsc-i'  # survey-band key of the defaults (PSF, noise, model) when none is given; never a pixel scale
@@ -80,39 +80,20 @@ def as_image(image, # `core.Image`, FITS path or (h, w) / (bands, h, w) array in
     return Image(a, get_survey(survey).pixel_scale)
 
 # %% ../nbs/07b_deblend.ipynb #c5b826b1
-def model_scale(model)->float:
-    "Enhanced pixels per ground pixel of `model` (0.168/0.06 when the config does not say)."
-    cfg = getattr(model, 'cfg', None)
-    return float(getattr(cfg, 'scale', 0.168/0.06) or 0.168/0.06)
-
-def model_name(model)->str:
-    "A short name of `model` for provenance and captions."
-    cfg = getattr(model, 'cfg', None)
-    return str(getattr(model, 'name', None) or getattr(cfg, 'name', None) or type(model).__name__)
-
-def enhanced_psf_fwhm(model, survey:str='hsc-i')->float:
-    "PSF FWHM (in enhanced pixels) of the images `model` produces (its F775W band, else the median over bands)."
-    cfg = getattr(model, 'cfg', None)
-    fwhm = getattr(cfg, 'space_psf_fwhm', None) or get_survey('hst-f775w').psf_fwhm
-    if np.ndim(fwhm):
-        bands = list(getattr(cfg, 'space_bands', None) or [])
-        fwhm = fwhm[bands.index('hst-f775w')] if 'hst-f775w' in bands else float(np.median(fwhm))
-    return float(fwhm)/(get_survey(survey).pixel_scale/model_scale(model))
-
 def enhanced_noise(noise, # noise per ground pixel (input units)
                    model)->float:
     "Reference noise on the enhanced grid: the ground noise spread over the `scale`² finer pixels."
-    return float(np.mean(noise))/model_scale(model)**2
+    return float(np.mean(noise))/model.scale**2
 
-def shipped_detection(model, method:str='sep')->dict|None:
-    """Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or `meta['detect_threshold']`),
-    if any."""
-    meta = getattr(model, 'meta', None) or {}
+def shipped_detection(model, method:str='sep')->DetectionSettings|None:
+    """Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or the older
+    `meta['detect_threshold']`), if any."""
+    meta = model.meta or {}
     d = meta.get('detection')
-    if isinstance(d, dict) and isinstance(d.get(method), dict): return {k: float(v) for k, v in d[method].items()}
+    if isinstance(d, dict) and isinstance(d.get(method), dict): return DetectionSettings.from_dict(d[method])
     t = meta.get('detect_threshold')
     if isinstance(t, dict): t = t.get(method)
-    return None if t is None else dict(threshold=float(t))
+    return None if t is None else DetectionSettings(threshold=float(t))
 
 # %% ../nbs/07b_deblend.ipynb #97492cf9
 def enhance_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stamps, any flux unit
@@ -148,7 +129,7 @@ def enhanced_detection_image(enh:np.ndarray, # enhanced image (h, w) or (bands, 
                             )->tuple:
     "(2-D detection image, its reference noise): one band as is, several as their inverse-variance weighted mean."
     enh = np.asarray(enh, dtype=np.float32)
-    s2 = model_scale(model)**2
+    s2 = model.scale**2
     nz = np.atleast_1d(np.asarray(noise, dtype=float))
     if enh.ndim == 2: return enh, float(nz[0])/s2
     # the noise unit of each output band is that of its ground counterpart (`enhance.output_noise_scale`)
@@ -156,20 +137,10 @@ def enhanced_detection_image(enh:np.ndarray, # enhanced image (h, w) or (bands, 
     w = 1/nz**2
     return np.tensordot(w, enh, 1)/w.sum(), float(1/np.sqrt(w.sum()))
 
-def ground_scale_fwhm(model, survey:str='hsc-i')->float:
-    """FWHM (enhanced pixels) of the *ground* PSF the model was trained for (its `survey` band, else the median): the
-    scale of `snr_ground`."""
-    cfg = getattr(model, 'cfg', None)
-    fwhm = getattr(cfg, 'ground_psf_fwhm', None) or get_survey(survey).psf_fwhm
-    if np.ndim(fwhm):
-        bands = list(getattr(cfg, 'ground_bands', None) or [])
-        fwhm = fwhm[bands.index(survey)] if survey in bands else float(np.median(fwhm))
-    return float(fwhm)/(get_survey(survey).pixel_scale/model_scale(model))
-
 def _sep_kernel(model, survey, sep_filter='default')->np.ndarray:
     "The filter kernel `detect.detect` gives sep for these settings."
     import sep
-    return (_det.psf_kernel(enhanced_psf_fwhm(model, survey)) if sep_filter == 'psf'
+    return (_det.psf_kernel(model.psf_fwhm_pixels('space', 'hst-f775w')) if sep_filter == 'psf'
             else np.asarray(sep.default_kernel, np.float64))
 
 def _ground_scale_map(img:np.ndarray, model, survey)->np.ndarray:
@@ -177,7 +148,8 @@ def _ground_scale_map(img:np.ndarray, model, survey)->np.ndarray:
     blank sky."""
     from scipy import ndimage
     a = np.where(np.isfinite(img), img, 0).astype(np.float64)
-    return ndimage.gaussian_filter(a, _det.psf_sigma(ground_scale_fwhm(model, survey)), mode='constant', truncate=3.0)
+    sigma = _det.psf_sigma(model.psf_fwhm_pixels('ground', survey))
+    return ndimage.gaussian_filter(a, sigma, mode='constant', truncate=3.0)
 
 def sky_stats(images, # enhanced blank-sky images (`blank_sky`), input flux units
               noise, # noise per ground pixel of the input that made them: a number or one per band
@@ -192,7 +164,7 @@ def sky_stats(images, # enhanced blank-sky images (`blank_sky`), input flux unit
     lvl = float(np.mean([a.mean() for a in x]))
     k = _sep_kernel(model, survey, sep_filter)
     f = np.concatenate([ndimage.correlate(a - lvl, k, mode='reflect').ravel() for a in x])
-    b = int(np.ceil(3*_det.psf_sigma(ground_scale_fwhm(model, survey))))  # stay clear of the zero-padded edges
+    b = int(np.ceil(3*_det.psf_sigma(model.psf_fwhm_pixels('ground', survey))))  # stay clear of the zero-padded edges
     g = np.concatenate([_ground_scale_map(a - lvl, model, survey)[b:-b, b:-b].ravel() for a in x])
     return dict(sky_level=lvl, sky_sigma=float(f.std()/np.sqrt((k**2).sum())), sky_sigma_ground=float(g.std()))
 
@@ -212,8 +184,8 @@ def detect_enhanced(enh:np.ndarray, # enhanced image (h, w) or (bands, h, w), in
     as before."""
     img, nz = enhanced_detection_image(enh, noise, model)
     if sky_level: img = img - np.float32(sky_level*nz)
-    t = _det.detect(img, nz*(sky_sigma or 1.0), enhanced_psf_fwhm(model, survey), method=method, threshold=threshold,
-                    **kw)
+    fwhm = model.psf_fwhm_pixels('space', 'hst-f775w')   # F775W if the model makes it, else the median band
+    t = _det.detect(img, nz*(sky_sigma or 1.0), fwhm, method=method, threshold=threshold, **kw)
     if sky_sigma_ground:
         snr = _ground_scale_map(img, model, survey)/(sky_sigma_ground*nz)
         ix = np.clip(np.round(np.asarray(t['x'], float)).astype(int), 0, img.shape[1] - 1)
@@ -394,7 +366,7 @@ def survival_levels(images, # N images (h_i, w_i) (NaN = masked): stamps or whol
 def ground_positions(dets:list, # detection Tables (x, y on the enhanced grid) of enhanced stamps
                      ground_shape, # (h, w) of the ground stamps, or their side
                      enh_shape, # (H, W) of the enhanced stamps, or their side
-                     scale:float # enhanced pixels per ground pixel (`model_scale`)
+                     scale:float # enhanced pixels per ground pixel (`EnhancerBase.scale`)
                     )->list:
     "The detections mapped back to ground pixels: one (k, 2) array of x, y per Table."
     (h, w), (H, W) = np.broadcast_to(ground_shape, 2), np.broadcast_to(enh_shape, 2)
@@ -412,7 +384,7 @@ def confirm_detections(dets:list, # detection Tables on enhanced stamps (`detect
                       )->list:
     """The detections whose survival level on the ground pixels is ≥ `min_dchi2`, each Table with a column
     `dchi2_ground`."""
-    pos = ground_positions(dets, np.shape(ground)[-2:], enh_shape, model_scale(model))
+    pos = ground_positions(dets, np.shape(ground)[-2:], enh_shape, model.scale)
     out = []
     for d, lv in zip(dets, survival_levels(ground, pos, psf, noise, sys_frac, stop_at=min_dchi2)):
         d = d.copy()
@@ -427,18 +399,12 @@ def _cache_file()->Path:
     return Path(os.environ.get('GANBLEND_CACHE', Path.home()/'.cache'/'ganblend'))/'detection.json'
 
 def _model_key(model)->str:
-    cfg = getattr(model, 'cfg', None)
-    h = getattr(cfg, 'hash', None)
-    if h is None:
-        import hashlib
-        h = hashlib.sha256(repr(sorted(vars(cfg).items()) if cfg is not None
-                                else model_name(model)).encode()).hexdigest()[:12]
+    "Cache key of an enhancer: its name, configuration hash and a checksum of its weights."
     import torch
-    sd = getattr(model, 'state_dict', None)
-    if sd is not None:  # the weights, not only the architecture, decide the threshold
-        v = sum(float(t.double().abs().sum()) for t in sd().values() if torch.is_tensor(t) and t.is_floating_point())
-        h = f"{h}-{v:.6e}"
-    return f"{model_name(model)}:{h}"
+    # the weights, not only the architecture, decide the threshold
+    v = sum(float(t.double().abs().sum()) for t in model.state_dict().values()
+            if torch.is_tensor(t) and t.is_floating_point())
+    return f"{model.label}:{model.cfg.hash}-{v:.6e}"
 
 def cached_settings(key:str # a settings key (model and calibration choices)
                    )->dict|None:
@@ -465,10 +431,10 @@ def blank_sky(model, # enhancer
               seed:int=0 # noise seed
              )->tuple:
     "(enhanced images of pure Gaussian noise of σ `noise` — blank sky —, their total area in arcmin²)."
-    nb = int(getattr(model.cfg, 'in_bands', 1))
+    nb = model.in_bands
     sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (nb,)).astype(np.float32)
     rng = np.random.default_rng(seed)
-    ps = float(getattr(model.cfg, 'ground_pixel_scale', 0.168))
+    ps = model.ground_pixel_scale
     imgs = []
     for _ in range(n):
         x = rng.standard_normal((nb, size, size), dtype=np.float32)*sig[:, None, None]
@@ -477,7 +443,7 @@ def blank_sky(model, # enhancer
 
 def blank_sky_density(model, # enhancer
                       noise, # noise σ per ground pixel: a number, or one per band
-                      settings:dict, # `detect.detect` settings (threshold, deblend_cont, ...)
+                      settings:DetectionSettings, # detection settings (the confirmation is not applied)
                       method:str='sep', # detection method
                       survey:str='hsc-i', # ground survey-band key
                       images:tuple|None=None, # `blank_sky`'s output, to reuse; None: made here with `kw`
@@ -485,7 +451,8 @@ def blank_sky_density(model, # enhancer
                      )->float:
     "False detections per arcmin² on enhanced blank sky (pure noise of σ `noise`) with detection `settings`."
     imgs, area = images if images is not None else blank_sky(model, noise, **kw)
-    return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **settings)) for e in imgs)/area
+    kw = settings.detect_kwargs()
+    return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **kw)) for e in imgs)/area
 
 SKY_THRESHOLDS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)  # in units of the filtered blank-sky noise (`sky_stats`)
 # in units of the reference noise (settings without `sky_*`)
@@ -512,8 +479,8 @@ def calibrate_detection(model, # enhancer
                         grid:bool=False, # also return the Table of every setting tried (not cached)
                         progress:bool=False
                        ):
-    """Settings recognizing most validation blends at false_split ≤ `target` and ≤ `max_blank` blank-sky detections
-    per arcmin² (cached)."""
+    """(`DetectionSettings`, `DetectionValidation`) recognizing most validation blends at false_split ≤ `target` and
+    ≤ `max_blank` blank-sky detections per arcmin² (cached); with `grid`, also the Table of every setting tried."""
     bands = tuple(bands or (survey,))
     thresholds = tuple(float(t) for t in (thresholds or (SKY_THRESHOLDS if sky else REF_THRESHOLDS)))
     snrs = tuple(float(v) for v in min_snr_grounds) if sky else (None,)
@@ -522,12 +489,12 @@ def calibrate_detection(model, # enhancer
            f"{max_blank}|{n_blank}|{blank_size}|{sky}|{snrs}|{taus}|{(sys_frac, CONFIRM_LINK) if confirm else None}|"
            f"{ganblend.__version__}")
     if not grid:
-        if key in _SETTINGS: return dict(_SETTINGS[key])
-        if (d := cached_settings(key)) is not None:
+        d = _SETTINGS.get(key) or cached_settings(key)
+        if d is not None:
             _SETTINGS[key] = d
-            return dict(d)
+            return DetectionSettings.from_dict(d), DetectionValidation.from_dict(d)
     from ganblend.blends import simulate_blends, simulate_isolated
-    kw = dict(ground_bands=bands, space_bands=getattr(model.cfg, 'space_bands', ('hst-f775w',)), progress=progress)
+    kw = dict(ground_bands=bands, space_bands=model.space_bands, progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
     rng = np.random.default_rng(seed)
     noise = np.array([get_survey(b).noise_sigma for b in bands])
@@ -537,7 +504,7 @@ def calibrate_detection(model, # enhancer
     blank, area = (blank_sky(model, noise, n_blank, blank_size, seed + 2) if (max_blank is not None or sky)
                    else (None, np.nan))
     base = {k: float(f'{v:.5g}') for k, v in sky_stats(blank, noise, model, survey).items()} if sky else {}
-    n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model_scale(model)
+    n_g, n_e, sc = bl.ground.shape[-1], e_bl.shape[-1], model.scale
     xy = to_enhanced(np.stack([np.column_stack([bl.truth[f'x{j}'], bl.truth[f'y{j}']]) for j in (1, 2)], 1),
                      n_g, n_e, sc)
     r = 0.3/(get_survey(survey).pixel_scale/sc)
@@ -591,7 +558,7 @@ def calibrate_detection(model, # enhancer
     if not ok:
         raise InputError(f"detection: no setting keeps false_split <= {target}"
                          + ("" if max_blank is None else f" and <= {max_blank} blank-sky detections per arcmin²")
-                         + f" on {model_name(model)!r}'s images; try higher thresholds")
+                         + f" on {model.label!r}'s images; try higher thresholds")
     # most blends recognized; on a tie the most conservative setting
     best = max(ok, key=lambda row: (row['recognized'], row['threshold'], np.nan_to_num(row['min_snr_ground']),
                                     np.nan_to_num(row['min_dchi2'])))
@@ -599,32 +566,79 @@ def calibrate_detection(model, # enhancer
     if best['deblend_cont'] is not None: d['deblend_cont'] = float(best['deblend_cont'])
     if sky: d.update(base, min_snr_ground=float(best['min_snr_ground']))
     if confirm: d.update(min_dchi2=float(best['min_dchi2']), sys_frac=float(sys_frac))
-    d.update(false_split=float(best['false_split']), recognized=float(best['recognized']))
-    if max_blank is not None: d.update(blank_density=round(float(best['blank_density']), 2), max_blank=float(max_blank))
-    _SETTINGS[key] = d
-    cache_settings(key, d)
+    st = DetectionSettings.from_dict(d)
+    val = DetectionValidation(float(best['false_split']), float(best['recognized']),
+                              *((round(float(best['blank_density']), 2), float(max_blank)) if max_blank is not None
+                                else ()))
+    _SETTINGS[key] = dict(settings=st.to_dict(), validation=val.to_dict())
+    cache_settings(key, _SETTINGS[key])
     if grid:
         tab = Table(rows=[[row[c] if row[c] is not None else np.nan for c in rows[0]] for row in rows],
                     names=list(rows[0]))
-        return dict(d), tab
-    return dict(d)
+        return st, val, tab
+    return st, val
 
-DETECT_KEYS = ('threshold', 'deblend_cont', 'minarea', 'sep_filter', 'min_distance', 'clean',
-                'sky_level', 'sky_sigma', 'sky_sigma_ground', 'min_snr_ground')
+@dataclass(frozen=True)
+class DetectionSettings:
+    """How sources are found on a model's enhanced image and confirmed on the ground pixels. The *reference noise* is
+    the ground σ per ground pixel spread over the scale² enhanced pixels it covers (`enhanced_noise`). Saved with the
+    weights (`store_detection`), resolved by `resolve_detection`, written to every catalog's metadata."""
+    threshold:float # detection threshold, in units of `sky_sigma` × the reference noise (reference noise without it)
+    deblend_cont:float|None=None # sep deblending contrast (fraction of the total flux); None: `detect.detect`'s
+    sky_level:float|None=None # the model's blank-sky level, subtracted first (reference-noise units); None: none
+    sky_sigma:float|None=None # the model's sep-filtered blank-sky noise (reference-noise units); None: 1
+    sky_sigma_ground:float|None=None # blank-sky σ at the ground PSF's scale (reference-noise units): adds `snr_ground`
+    min_snr_ground:float|None=None # keep sources with `snr_ground` ≥ this (dimensionless); None: all
+    min_dchi2:float|None=None # confirmation: smallest survival Δχ² on the ground pixels kept; None: no confirmation
+    sys_frac:float=SYS_FRAC # confirmation: model error as a fraction of the other sources' light (dimensionless)
+    minarea:int|None=None # smallest source area (enhanced pixels); None: `detect.detect`'s
+    sep_filter:str|None=None # sep filter kernel, 'default' or 'psf'; None: `detect.detect`'s
+    min_distance:float|None=None # smallest peak separation of the peak detector (enhanced pixels); None: its default
+    clean:bool|None=None # sep's cleaning of spurious sources near bright ones; None: `detect.detect`'s
 
-def detection_settings(model, survey:str='hsc-i', method:str='sep', bands=None, progress:bool=False,
-                       confirm:bool=False # also return any confirmation keys (`min_dchi2`, `sys_frac`) of the settings
-                      )->dict:
-    """`detect_enhanced` keyword arguments for `model`'s enhanced images (the shipped ones, else
-    `calibrate_detection`'s), and with `confirm` those of `confirm_detections`."""
-    d = shipped_detection(model, method) or calibrate_detection(model, survey, method, bands=bands, progress=progress)
-    return {k: v for k, v in d.items() if k in DETECT_KEYS + (CONFIRM_KEYS if confirm else ())}
+    def detect_kwargs(self)->dict:
+        "`detect_enhanced` keyword arguments: every set field except the confirmation's."
+        return {k: v for k, v in self.to_dict().items() if k not in CONFIRM_KEYS}
 
-def split_settings(settings:dict)->tuple:
-    "(`detect_enhanced` keyword arguments, `confirm_detections` keyword arguments or None) of one settings dict."
-    det = {k: v for k, v in settings.items() if k in DETECT_KEYS}
-    conf = {k: float(settings[k]) for k in CONFIRM_KEYS if k in settings} if 'min_dchi2' in settings else None
-    return det, conf
+    @property
+    def confirm(self)->dict|None:
+        "`confirm_detections`/`survival_levels` settings (`min_dchi2`, `sys_frac`), or None without confirmation."
+        return None if self.min_dchi2 is None else dict(min_dchi2=float(self.min_dchi2), sys_frac=float(self.sys_frac))
+
+    def to_dict(self)->dict:
+        "The fields that are set, for JSON and catalog metadata."
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    @classmethod
+    def from_dict(cls, d:dict)->DetectionSettings:
+        """Settings from a dict: `{'settings': {...}, 'validation': {...}}` as `store_detection` writes it, or one flat
+        dict (older weights); other keys (validation figures) are left out."""
+        d = d.get('settings', d)
+        known = {f.name: f.type for f in fields(cls)}
+        conv = lambda k, v: v if v is None or k in ('sep_filter', 'clean') else (int(v) if k == 'minarea' else float(v))
+        return cls(**{k: conv(k, v) for k, v in d.items() if k in known})
+
+    def replace(self, **kw)->DetectionSettings:
+        "A copy with some fields changed."
+        return dataclasses.replace(self, **kw)
+
+DETECT_KEYS = tuple(f.name for f in fields(DetectionSettings) if f.name not in CONFIRM_KEYS)  # `detect_enhanced` keys
+
+@dataclass(frozen=True)
+class DetectionValidation:
+    "The validation figures that chose a model's `DetectionSettings` (`calibrate_detection`, training simulator)."
+    false_split:float # fraction of isolated validation galaxies kept as two or more sources
+    recognized:float # fraction of validation blends with both galaxies found within 0.3"
+    blank_density:float|None=None # false detections per arcmin² of enhanced blank sky (an upper bound)
+    max_blank:float|None=None # the limit on `blank_density` the calibration imposed (per arcmin²)
+
+    def to_dict(self)->dict: return {f.name: getattr(self, f.name) for f in fields(self)
+                                     if getattr(self, f.name) is not None}
+    @classmethod
+    def from_dict(cls, d:dict)->DetectionValidation:
+        "From `{'validation': {...}}` or a flat dict of older weights."
+        d = d.get('validation', d)
+        return cls(**{f.name: float(d[f.name]) for f in fields(cls) if d.get(f.name) is not None})
 
 # %% ../nbs/07b_deblend.ipynb #85aab6bb
 def store_detection(path, # weights path of an enhancer (with or without suffix)
@@ -632,24 +646,26 @@ def store_detection(path, # weights path of an enhancer (with or without suffix)
                     progress:bool=True,
                     model=None, # the loaded enhancer at `path` (when `enhance.load_enhancer` can't); None: loaded here
                     **kw # passed to `calibrate_detection` (target, n, seed, sky, ...)
-                   )->dict:
-    "Calibrate the detection settings of the enhancer at `path` and store them in its JSON `meta['detection'][method]`."
+                   )->tuple:
+    """Calibrate the detection settings of the enhancer at `path` and store them, with their validation figures, in
+    its JSON `meta['detection'][method]`; returns (`DetectionSettings`, `DetectionValidation`)."""
     model = _enh.load_enhancer(path=path) if model is None else model
-    bands = list(getattr(model.cfg, 'ground_bands', None) or ['hsc-i'])
-    d = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands, progress=progress,
-                            **kw)
+    bands = list(model.ground_bands)
+    st, val = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands,
+                                  progress=progress, **kw)
     p = Path(path)
     js = (p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p)
     js = js.with_name(js.name + '.json')
     info = json.loads(js.read_text())
-    info.setdefault('meta', {}).setdefault('detection', {})[method] = d
+    info.setdefault('meta', {}).setdefault('detection', {})[method] = dict(settings=st.to_dict(),
+                                                                           validation=val.to_dict())
     with core.atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1))
-    return d
+    return st, val
 
 # %% ../nbs/07b_deblend.ipynb #9e835a36
 def _model_grid(im:Image, model, noise)->tuple:
     "(cube on the model's ground grid, its noise per band, `ratio` = input pixel scale / model pixel scale)."
-    ps_model = float(getattr(model.cfg, 'ground_pixel_scale', 0.168))
+    ps_model = model.ground_pixel_scale
     ratio = im.pixel_scale/ps_model
     if abs(ratio - 1) <= 1e-3: return im.cube, np.asarray(noise, float), 1.0
     if max(ratio, 1/ratio) > _enh.MAX_SCALE_MISMATCH:
@@ -678,7 +694,7 @@ def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, 
     """Add `ood_p` and `som_occupancy` to `out` (in place) from the image `data` on the model's grid; NaN and a note
     on any failure."""
     out['ood_p'], out['som_occupancy'] = np.full(len(out), np.nan), np.full(len(out), np.nan)
-    bands = tuple(getattr(model.cfg, 'ground_bands', None) or ('hsc-i',))
+    bands = model.ground_bands
     try:
         from ganblend.ood import som_path, som_name, add_ood_column
         if not som_path(bands).exists(): return f"no coverage map (SOM) for bands {som_name(bands)}: ood_p is NaN"
@@ -696,20 +712,22 @@ def _ood_columns(out:Table, data:np.ndarray, noise_e, ratio:float, shape:tuple, 
 def resolve_detection(model, # enhancer
                       survey:str='hsc-i', # ground survey-band key
                       method:str='sep', # detection method
-                      threshold:float|None=None, # overrides the model's threshold
-                      deblend_cont:float|None=None, # overrides the model's sep deblending contrast
-                      detection:dict|None=None, # complete settings to start from instead of the model's
+                      threshold:float|None=None, # overrides the threshold
+                      deblend_cont:float|None=None, # overrides the sep deblending contrast
+                      detection:DetectionSettings|dict|None=None, # complete settings to use instead of the model's
+                      bands=None, # ground bands a calibration uses (default: `survey` alone)
                       progress:bool=False
-                     )->dict:
-    """Detection settings: the model's (shipped, else calibrated only when something is missing; blank-sky and
-    confirmation keys included), then the overrides."""
-    base = dict(detection) if detection is not None else shipped_detection(model, method)
-    if base is None and (threshold is None or (deblend_cont is None and method == 'sep')):
-        base = detection_settings(model, survey, method, progress=progress)
-    settings = {k: v for k, v in (base or {}).items() if k in DETECT_KEYS + CONFIRM_KEYS}
-    if threshold is not None: settings['threshold'] = float(threshold)
-    if deblend_cont is not None: settings['deblend_cont'] = float(deblend_cont)
-    return settings
+                     )->DetectionSettings:
+    """The one place detection settings come from: `detection` if given, else those shipped with the model, else
+    `calibrate_detection`'s (cached); then the overrides."""
+    if isinstance(detection, dict): detection = DetectionSettings.from_dict(detection)
+    st = detection or shipped_detection(model, method)
+    if st is None and threshold is not None and (deblend_cont is not None or method != 'sep'):
+        st = DetectionSettings(threshold=float(threshold))   # fully given: nothing to calibrate
+    if st is None: st = calibrate_detection(model, survey, method, bands=bands, progress=progress)[0]
+    if threshold is not None: st = st.replace(threshold=float(threshold))
+    if deblend_cont is not None: st = st.replace(deblend_cont=float(deblend_cont))
+    return st
 
 def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pixels and flux units
             survey:str='hsc-i', # survey-band key: pixel scale, PSF and noise defaults, and the default model
@@ -723,16 +741,16 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
             refine:bool=True, # photometry refines positions and shapes (False: fixed round profiles, faster)
             ood:bool=True, # add the coverage columns `ood_p`, `som_occupancy` (`ganblend.coverage`)
             confirm:bool=True, # drop companions the ground pixels do not need (`survival_levels`), given a `min_dchi2`
-            detection:dict|None=None, # complete `detect_enhanced` settings replacing the model's (`detection_settings`)
+            detection:DetectionSettings|dict|None=None, # settings replacing the model's (`resolve_detection`)
             progress:bool=False
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
     im = as_image(image, survey)
     model = _enh.enhancer_for(model, survey, fallback=None)
-    nb_model = int(getattr(model.cfg, 'in_bands', 1))
+    nb_model = model.in_bands
     if im.nbands != nb_model:
-        raise InputError(f"{im.path}: has {im.nbands} band(s); model {model_name(model)!r} needs {nb_model} "
-                         f"({', '.join(getattr(model.cfg, 'ground_bands', []))})")
+        raise InputError(f"{im.path}: has {im.nbands} band(s); model {model.label!r} needs {nb_model} "
+                         f"({', '.join(model.ground_bands)})")
     noise_b = np.atleast_1d(np.asarray(core.image_noise(im) if noise is None else noise, dtype=float))
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)):
@@ -741,11 +759,10 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
     data, noise_e, ratio = _model_grid(im, model, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
-    det_kw, conf = split_settings(settings)
-    det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **det_kw)
+    det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **settings.detect_kwargs())
     ny, nx = im.shape
     ey, ex = enh.shape[-2:]
-    s = model_scale(model)*ratio  # enhanced pixels per input pixel
+    s = model.scale*ratio  # enhanced pixels per input pixel
     x_e, y_e = np.asarray(det['x'], float), np.asarray(det['y'], float)
     x, y = to_ground(x_e, nx, ex, s), to_ground(y_e, ny, ey, s)
     ok = (x > -0.5) & (x < nx - 0.5) & (y > -0.5) & (y < ny - 0.5)
@@ -754,9 +771,9 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     x, y, x_e, y_e = x[ok], y[ok], x_e[ok], y_e[ok]
     psf_gmms = [psf_mixture(q) for q in psf_imgs]
     lv = np.full(len(x), np.inf)
-    bands = list(getattr(model.cfg, 'ground_bands', None) or [survey])
+    bands = list(model.ground_bands)
     b = bands.index(survey) if survey in bands else 0   # the reference band: confirmation, positions and shapes
-    if confirm and conf:
+    if confirm and (conf := settings.confirm):
         lv = survival_levels([im.cube[b]], [np.c_[x, y]], psf_gmms[b], noise_b[b], conf.get('sys_frac', SYS_FRAC),
                              stop_at=conf['min_dchi2'], progress=progress)[0]
         keep = lv >= conf['min_dchi2']
@@ -791,7 +808,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         for c in out.colnames:
             if c.startswith('flux'): out[c].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
-    out.meta.update(dict(model=model_name(model), survey=survey, detection=settings, detect_method=detect_method,
+    out.meta.update(dict(model=model.label, survey=survey, detection=settings.to_dict(), detect_method=detect_method,
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name,
                          masked_pixels=dict(im.masked), ganblend=ganblend.__version__))
     if im.nbands > 1: out.meta.update(ref_band=b, bands=bands)

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 
 from . import core
 from .core import InputError, script
-from .analysis import evaluate, plot_examples, summary_table
+from .analysis import blend_study, plot_examples, summary_table
 
 # %% auto #0
 __all__ = ['run_demo', 'demo_cli']
@@ -35,7 +35,7 @@ def run_demo(out='ganblend-demo', # output directory (created)
             if (out/nm).exists(): raise InputError(f"{out/nm}: exists already (use --overwrite to replace it)")
     if n < 2: raise InputError(f"n={n}: the demo needs at least 2 blends")
     t0 = time.time()
-    ev = evaluate(n_blends=n, seed=seed, n_isolated=n, n_boot=200, n_examples=4, progress=progress)
+    ev = blend_study(n_blends=n, seed=seed, n_isolated=n, n_boot=200, n_examples=4, progress=progress)
     out.mkdir(parents=True, exist_ok=True)
     fig = plot_examples(ev, n=4)
     with core.atomic_output(out/'examples.png', overwrite) as tmp: fig.savefig(tmp, format='png')

@@ -37,8 +37,8 @@ def load_flow(name:str='hsc-i-flow', # shipped flow name (see `available_flows`)
 # %% ../nbs/10_diffusion.ipynb #96ed4817
 def _quality(m, ds, n, seed):
     from types import SimpleNamespace
-    from ganblend.train import evaluate as _eval
-    return _eval(SimpleNamespace(generator=m), ds, n_max=n, seed=seed)
+    from ganblend.metrics import image_quality
+    return image_quality(SimpleNamespace(generator=m), ds, n_max=n, seed=seed)
 
 def _time_per_image(m, stamps, noise, repeat:int=2)->float:
     from ganblend.deblend import enhance_stamps
@@ -55,8 +55,9 @@ FLOW_THRESHOLDS = (2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0)
 def flow_detection(model, # a `FlowEnhancer` (any `forward_k`)
                    thresholds=FLOW_THRESHOLDS, # thresholds tried
                    **kw # more `ganblend.deblend.calibrate_detection` settings
-                  )->dict:
-    ("Detection settings for a flow's images: `calibrate_detection` over a wider threshold range "
+                  )->tuple:
+    ("(`DetectionSettings`, `DetectionValidation`) for a flow's images: `calibrate_detection` over a wider "
+     "threshold range "
      "(posterior samples carry knots).")
     from ganblend.deblend import calibrate_detection
     return calibrate_detection(model, thresholds=thresholds, **kw)
@@ -65,7 +66,7 @@ def store_flow_detection(path, # weights path of a flow model (with or without s
                          progress:bool=True,
                          thresholds=FLOW_THRESHOLDS, # thresholds tried (wider than a GAN's, see `flow_detection`)
                          **kw # more `ganblend.deblend.store_detection` / `calibrate_detection` settings
-                        )->dict:
+                        )->tuple:
     ("`ganblend.deblend.store_detection` over the flow's threshold range: "
      "calibrate and store in its JSON `meta['detection']`.")
     from ganblend.deblend import store_detection
@@ -81,7 +82,7 @@ def compare_enhancers(models:dict, # label -> enhancer (GAN `Enhancer`, `FlowEnh
     "One row per model: image quality, blend-analysis metrics and seconds per stamp, measured in the same run."
     from ganblend.simulate import simulate_pairs
     from ganblend.data import PairDataset
-    from ganblend.analysis import evaluate
+    from ganblend.analysis import blend_study
     from ganblend.core import get_survey
     first = next(iter(models.values()))
     cfg = first.cfg
@@ -96,14 +97,16 @@ def compare_enhancers(models:dict, # label -> enhancer (GAN `Enhancer`, `FlowEnh
         q = _quality(m, ds, n_pairs, seed)
         row = dict(model=label, psnr=q['psnr'], ssim=q['ssim'], flux_ratio=q['flux_ratio'],
                    flux_ratio_w68=q['flux_ratio_w68'])
-        if n_blends and getattr(m, 'meta', {}).get('detection') is None and type(m).__name__ == 'FlowEnhancer':
-            try: m.meta = {**getattr(m, 'meta', {}), 'detection': {'sep': flow_detection(m, progress=progress)}}
+        if n_blends and (m.meta or {}).get('detection') is None and type(m).__name__ == 'FlowEnhancer':
+            try:
+                st, val = flow_detection(m, progress=progress)
+                m.meta = {**(m.meta or {}), 'detection': {'sep': dict(settings=st.to_dict(), validation=val.to_dict())}}
             except InputError as e:
                 row['note'] = str(e)
                 rows.append(row)
                 continue
         if n_blends:
-            ev = evaluate(n_blends, seed=seed, bands='single', model=m, n_boot=100, progress=False)
+            ev = blend_study(n_blends, seed=seed, bands='single', model=m, n_boot=100, progress=False)
             s = {r['image']: r for r in ev.summary}
             e = s['enhanced']
             fl = {r['method']: r for r in ev.flux}['enhanced positions']

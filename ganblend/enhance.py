@@ -15,7 +15,7 @@ from astropy.io import fits
 from tqdm import tqdm
 
 import ganblend
-from .core import (PHOT_KEYWORDS, InputError, WeightsError, ConfigError, read_image, write_image, image_noise,
+from .core import (InputError, WeightsError, ConfigError, read_image, write_image, image_noise,
                            estimate_noise, rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
 from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
                              WEIGHTS_DIR, resolve_weights, shipped_models)
@@ -93,7 +93,7 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
     if not hasattr(model, 'fine_grid'):
         if h*w > WHOLE_IMAGE_MAX:
-            raise InputError(f"image: {h}×{w} ground pixels is too large for {getattr(model, 'name', 'this model')!r}, "
+            raise InputError(f"image: {h}×{w} ground pixels is too large for {model.label!r}, "
                              f"which enhances whole images up to {WHOLE_IMAGE_MAX} pixels; "
                              "use a tiled GAN model (e.g. 'hsc-i') or cut the image")
         device = next(model.parameters()).device
@@ -239,11 +239,6 @@ OUTPUT_MASK_PLANES = {  # the output MASK's planes: name -> (bit, comment); NO_D
     'NO_DATA': (8, 'footprint touches a ground pixel with no data'),
     'INFILLED': (9, 'footprint touches a masked ground pixel: model guess')}
 
-def _primary_keywords(path)->fits.Header:
-    "The photometric keywords (`PHOT_KEYWORDS`) of the primary header of the FITS file `path`."
-    ph = fits.getheader(path, 0)
-    return fits.Header([ph.cards[k] for k in PHOT_KEYWORDS if k in ph])
-
 def _output_mask(nodata, bad, ratio, shape):
     "(int32 MASK with `OUTPUT_MASK_PLANES` bits, NO_DATA bool) on the new grid from ground no-data and bad-pixel maps."
     nd, inf = footprint_mask(nodata, ratio, shape), footprint_mask(bad | nodata, ratio, shape)
@@ -275,9 +270,8 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     cfg = model.cfg
     im = read_image(in_path, survey=survey, bad_bits=bad_bits)
     if im.nbands != cfg.in_bands:
-        raise InputError(f"{in_path}: has {im.nbands} band(s); model {getattr(model, 'name', '')!r} needs "
+        raise InputError(f"{in_path}: has {im.nbands} band(s); model {model.label!r} needs "
                          f"{cfg.in_bands} ({', '.join(cfg.ground_bands)})")
-    primary = _primary_keywords(in_path)
     cube, wcs, ps = im.cube, im.wcs, im.pixel_scale
     nodata = np.asarray(im.nodata).reshape(-1, *im.shape).any(0)   # no data in any band
     ratio = ps/cfg.ground_pixel_scale
@@ -304,8 +298,8 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     hdr['PSF_FWHM'] = (float(cfg.space_psf_fwhm[0]), 'arcsec, PSF the enhancement model reproduces')
     out_wcs = rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale) if wcs is not None else None
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
-    extra = add_provenance(model=getattr(model, 'name', 'enhancer'),
-                           chash=getattr(model, 'config_hash', None) or cfg.hash,
+    extra = add_provenance(model=model.label,
+                           chash=cfg.hash,
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
                            inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'))
     from ganblend.ood import ood_keywords
@@ -313,7 +307,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_mef(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, mask=mask,
-                     planes=OUTPUT_MASK_PLANES, primary=primary, overwrite=overwrite)
+                     planes=OUTPUT_MASK_PLANES, primary=im.phot, overwrite=overwrite)
 
 # %% ../nbs/04b_enhance.ipynb #dcf6ea1b
 @script

@@ -24,7 +24,7 @@ from .data import collate_items
 # %% auto #0
 __all__ = ['MODEL_CLASSES', 'WEIGHTS_DIR', 'EnhancerConfig', 'DCGANConfig', 'rebin_matrix', 'rebin', 'upsample', 'matching_fwhm',
            'gaussian_kernel1d', 'degrade', 'fft_convolve', 'survey_psf', 'psf_matching_kernel', 'matching_kernels',
-           'upsample_int', 'ResBlock', 'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator',
+           'upsample_int', 'ResBlock', 'EnhancerBase', 'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator',
            'DCGANDiscriminator', 'DCGAN', 'FlowConfig', 'FlowNet', 'FlowEnhancer', 'FlowModel', 'register_model',
            'shipped_models', 'resolve_weights', 'save_model', 'load_model']
 
@@ -332,7 +332,53 @@ class ResBlock(nn.Module):
         self.c1, self.c2 = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 3, padding=1)
     def forward(self, x): return x + self.c2(F.leaky_relu(self.c1(x), 0.2, inplace=True))
 
-class Enhancer(nn.Module):
+class EnhancerBase:
+    """The interface every enhancement model gives the pipeline (GAN generator, flow, any later model): its grids,
+    bands, PSFs and noise model, read from its `cfg` (an `EnhancerConfig`). A subclass is an `nn.Module` that maps normalised
+    ground + mask (B, in_bands+1, h, w) to (B, out_bands, H, W) in noise units, and defines `stride`."""
+    cfg: EnhancerConfig
+    name: str|None = None   # weights name, set by `enhance.load_enhancer`
+    meta: dict|None = None  # weights metadata (training record, detection settings), set by `load_model`
+
+    @property
+    def label(self)->str:
+        "A short name for provenance and captions: the weights name, else the class name."
+        return str(self.name or type(self).__name__)
+    @property
+    def in_bands(self)->int: return int(self.cfg.in_bands)
+    @property
+    def out_bands(self)->int: return int(self.cfg.out_bands)
+    @property
+    def ground_bands(self)->tuple: return tuple(self.cfg.ground_bands)
+    @property
+    def space_bands(self)->tuple: return tuple(self.cfg.space_bands)
+    @property
+    def ground_pixel_scale(self)->float: return float(self.cfg.ground_pixel_scale)   # arcsec per input pixel
+    @property
+    def space_pixel_scale(self)->float: return float(self.cfg.space_pixel_scale)     # arcsec per output pixel
+    @property
+    def scale(self)->float: return float(self.cfg.scale)     # output pixels per input pixel
+    @property
+    def ground_psf_fwhm(self)->tuple: return tuple(self.cfg.ground_psf_fwhm)   # arcsec, per ground band
+    @property
+    def space_psf_fwhm(self)->tuple: return tuple(self.cfg.space_psf_fwhm)     # arcsec, per space band
+    @property
+    def noise_bands(self)->tuple: return tuple(int(b) for b in self.cfg.noise_bands)
+
+    def psf_fwhm_pixels(self, kind:str='space', # 'space': the PSF of the output; 'ground': that of the input
+                        band:str|None=None # a band of that kind; None or absent: the median over the bands
+                       )->float:
+        "PSF FWHM in output (space-grid) pixels: of `band`, else the median over the model's bands of that `kind`."
+        bands, fwhm = ((self.space_bands, self.space_psf_fwhm) if kind == 'space'
+                       else (self.ground_bands, self.ground_psf_fwhm))
+        f = fwhm[bands.index(band)] if band in bands else float(np.median(fwhm))
+        return float(f)/self.space_pixel_scale
+
+    def noise_scale(self, noise)->np.ndarray:
+        "σ (input units) that turns each output band's noise units back into flux: that of its `noise_bands` band."
+        return np.asarray(noise, dtype=np.float64).reshape(-1)[np.asarray(self.noise_bands, dtype=int)]
+
+class Enhancer(EnhancerBase, nn.Module):
     """Generator: ground (B, in_bands+1, h, w) in noise units with a mask channel → space grid
     (B, out_bands, round(2.8h), round(2.8w))."""
     def __init__(self, cfg:EnhancerConfig|None=None):
@@ -644,7 +690,7 @@ class FlowNet(nn.Module):
         return F.pixel_shuffle(self.out(F.silu(h)), 2)[..., :H, :W]
 
 # %% ../nbs/03_models.ipynb #76c9834c
-class FlowEnhancer(nn.Module):
+class FlowEnhancer(EnhancerBase, nn.Module):
     "Conditional flow: `sample` draws K posterior space images per ground image; `forward` returns one (seeded) sample."
     def __init__(self, cfg:FlowConfig|None=None):
         super().__init__()
@@ -737,7 +783,7 @@ class FlowEnhancer(nn.Module):
         "A copy sharing these weights whose `forward` returns the mean of `k` posterior samples."
         m = copy.copy(self)
         m.cfg = replace(self.cfg, forward_k=int(k))
-        m.name = getattr(self, 'name', 'flow') + (f'-mean{k}' if k > 1 else '')
+        m.name = (self.name or 'flow') + (f'-mean{k}' if k > 1 else '')
         return m
 
     @property
@@ -770,7 +816,7 @@ class FlowModel(nn.Module):
             flow_kw = {k: bcfg[k] for k in ('in_bands', 'out_bands', 'ground_bands', 'space_bands',
                                             'ground_pixel_scale', 'space_pixel_scale', 'ground_psf_fwhm',
                                             'space_psf_fwhm', 'phys_bands', 'noise_bands')}
-            flow_kw.update(base=bcfg, base_name=name or getattr(base, 'name', None))
+            flow_kw.update(base=bcfg, base_name=name or base.name)
         else: flow_kw = {}
         if width: flow_kw['flow_width'] = width
         if depth: flow_kw['flow_blocks'] = depth

@@ -1,4 +1,4 @@
-"""One training loop for every ganblend model: Adam for generator and discriminator, bf16 autocast on GPU, seeded and resumable safetensors checkpoints, per-epoch image-quality validation against bicubic upsampling, and multi-GPU data parallelism launched by `torchrun`.
+"""One training loop for every ganblend model: Adam for generator and discriminator, bf16 autocast on GPU, per-epoch image-quality validation against bicubic upsampling, resumable checkpoints, multi-GPU data parallelism launched by `torchrun`, the model presets and the `ganblend-train` command.
 
 Docs: https://ganblend.github.io/ganblend/train.html.md"""
 
@@ -6,7 +6,8 @@ Docs: https://ganblend.github.io/ganblend/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #d2c35c13
 from __future__ import annotations
-import os, sys, json, math, time, random, shutil, socket, contextlib, warnings
+import os, sys, json, time, warnings
+from dataclasses import dataclass, replace, asdict
 from pathlib import Path
 
 import numpy as np
@@ -15,300 +16,20 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
-from safetensors import safe_open
-from safetensors.torch import save_file, load_file
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from fastcore.script import store_true
 
-from .core import GanblendError, InputError, ConfigError, WeightsError, atomic_output, script
+from .core import InputError, ConfigError, atomic_output, script
 from .data import collate_items
+from .runtime import (epoch_seed, seed_everything, seed_worker, resolve_device, autocast, init_distributed,
+                              save_checkpoint, load_checkpoint)
+from .metrics import (SyntheticPairs, baseline_channels, bicubic_upsample, dataset_attr, is_conditional,
+                              predict, image_quality)
 
 # %% auto #0
-__all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'SKY_WEIGHT', 'PRESETS', 'epoch_seed', 'seed_everything',
-           'seed_worker', 'resolve_device', 'autocast', 'dist_env', 'init_distributed', 'save_checkpoint',
-           'load_checkpoint', 'baseline_channels', 'bicubic_upsample', 'image_metrics', 'is_conditional', 'predict',
-           'evaluate', 'SyntheticPairs', 'ToyGAN', 'train', 'plot_history', 'plot_samples', 'train_defaults',
-           'build_model', 'free_port', 'ddp_worker', 'save_weights', 'train_cli', 'matching_kernel',
-           'richardson_lucy_baseline', 'compare_methods']
-
-# %% ../nbs/04_train.ipynb #4605a6e4
-def epoch_seed(seed:int, # run seed
-               epoch:int, # epoch index (0-based)
-               rank:int=0 # process rank under torchrun
-              )->int:
-    "A 63-bit seed derived from (`seed`, `epoch`, `rank`): different for every epoch and process, same for reruns."
-    return int(np.random.SeedSequence([seed, epoch, rank]).generate_state(2, np.uint64)[0] >> np.uint64(1))
-
-def seed_everything(seed:int):
-    "Seed python `random`, numpy's legacy global generator and torch (CPU and CUDA)."
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-def seed_worker(worker_id:int):
-    "`DataLoader` `worker_init_fn`: seed numpy and `random` in each worker from torch's per-worker seed."
-    s = torch.initial_seed() % 2**32
-    np.random.seed(s)
-    random.seed(s)
-
-# %% ../nbs/04_train.ipynb #38ddfe59
-def resolve_device(device:str='auto')->torch.device:
-    "`'auto'` → the local GPU if there is one (the one of this process's `LOCAL_RANK` under torchrun), else the CPU."
-    if device in (None, 'auto'): device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    device = torch.device(device)
-    if device.type == 'cuda':
-        if not torch.cuda.is_available():
-            raise ConfigError(f"device {str(device)!r} asked for but no CUDA GPU is available")
-        if device.index is None:
-            device = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count())
-    return device
-
-def autocast(device:torch.device, amp:bool=True):
-    "bf16 autocast on CUDA when `amp`; a no-op context elsewhere."
-    if amp and torch.device(device).type == 'cuda': return torch.autocast('cuda', dtype=torch.bfloat16)
-    return contextlib.nullcontext()
-
-def dist_env()->tuple:
-    "(rank, world_size, local_rank) from the environment torchrun sets; (0, 1, 0) otherwise."
-    return int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), int(os.environ.get('LOCAL_RANK', 0))
-
-def init_distributed(device:torch.device)->tuple:
-    "Join the process group torchrun describes (NCCL on GPU, gloo on CPU); returns (rank, world_size)."
-    rank, world, _ = dist_env()
-    if world > 1 and not dist.is_initialized():
-        if device.type == 'cuda': torch.cuda.set_device(device)
-        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', rank=rank, world_size=world)
-    if dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
-# %% ../nbs/04_train.ipynb #26d78493
-def _flatten_optimizer(opt, prefix):
-    sd = opt.state_dict()
-    tensors, meta = {}, {'param_groups': sd['param_groups'], 'state': {}}
-    for i, st in sd['state'].items():
-        meta['state'][str(i)] = {}
-        for k, v in st.items():
-            if torch.is_tensor(v): tensors[f'{prefix}.{i}.{k}'] = v.detach().cpu().contiguous()
-            else: meta['state'][str(i)][k] = v
-    return tensors, meta
-
-def _unflatten_optimizer(opt, prefix, tensors, meta):
-    state = {int(i): dict(v) for i, v in meta['state'].items()}
-    for k, v in tensors.items():
-        if not k.startswith(prefix + '.'): continue
-        i, name = k[len(prefix)+1:].split('.', 1)
-        state.setdefault(int(i), {})[name] = v
-    groups = [dict(g, betas=tuple(g['betas'])) if 'betas' in g else g for g in meta['param_groups']]
-    opt.load_state_dict({'state': state, 'param_groups': groups})
-
-def _np_rng_state():
-    s = np.random.get_state()
-    return [s[0], s[1].tolist(), int(s[2]), int(s[3]), float(s[4])]
-
-def save_checkpoint(path, # checkpoint file (`.safetensors`); `<stem>.json` is written beside it
-                    model:nn.Module, opt_g=None, opt_d=None,
-                    state:dict|None=None # JSON-serialisable run state: epoch, step, history, ...
-                   )->Path:
-    "Write model + optimiser states + run state to one safetensors file, atomically (no pickle)."
-    path = Path(path)
-    tensors = {f'model.{k}': v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    meta = {'state': state or {}, 'rng_numpy': _np_rng_state(), 'rng_python': _json_safe(random.getstate())}
-    for name, opt in (('opt_g', opt_g), ('opt_d', opt_d)):
-        if opt is None: continue
-        t, m = _flatten_optimizer(opt, name)
-        tensors.update(t)
-        meta[name] = m
-    tensors['rng.torch'] = torch.get_rng_state()
-    if torch.cuda.is_available() and torch.cuda.is_initialized(): tensors['rng.cuda'] = torch.cuda.get_rng_state()
-    text = json.dumps(meta)
-    with atomic_output(path, overwrite=True) as tmp:
-        save_file(tensors, str(tmp), metadata={'ganblend_checkpoint': text})
-    with atomic_output(path.with_suffix('.json'), overwrite=True) as tmp:
-        Path(tmp).write_text(json.dumps(meta['state'], indent=1))
-    return path
-
-def _json_safe(x):
-    if isinstance(x, (list, tuple)): return [_json_safe(v) for v in x]
-    return x
-
-def load_checkpoint(path, model:nn.Module, opt_g=None, opt_d=None, restore_rng:bool=True)->dict:
-    """Restore what `save_checkpoint` wrote into `model` and the optimisers; returns the run state. `WeightsError` if
-    unreadable."""
-    path = Path(path)
-    try:
-        with safe_open(str(path), 'pt') as f: meta = json.loads(f.metadata()['ganblend_checkpoint'])
-        tensors = load_file(str(path))
-    except Exception as e:
-        raise WeightsError(f"{path}: not a readable ganblend checkpoint ({type(e).__name__}: {str(e)[:100]})") from None
-    sd = {k[6:]: v for k, v in tensors.items() if k.startswith('model.')}
-    try: model.load_state_dict(sd)
-    except RuntimeError as e:
-        raise WeightsError(f"{path}: checkpoint does not match the model ({str(e).splitlines()[0][:200]})") from None
-    for name, opt in (('opt_g', opt_g), ('opt_d', opt_d)):
-        if opt is not None and name in meta: _unflatten_optimizer(opt, name, tensors, meta[name])
-    if restore_rng:
-        torch.set_rng_state(tensors['rng.torch'])
-        if 'rng.cuda' in tensors and torch.cuda.is_available(): torch.cuda.set_rng_state(tensors['rng.cuda'])
-        s = meta['rng_numpy']
-        np.random.set_state((s[0], np.array(s[1], dtype=np.uint32), s[2], s[3], s[4]))
-        r = meta['rng_python']
-        random.setstate((r[0], tuple(r[1]), r[2]))
-    return meta['state']
-
-# %% ../nbs/04_train.ipynb #f7178cd2
-# pivot wavelengths (nm) used only to pair each space band with the nearest ground band for the baseline
-_WAVELENGTH_NM = {'g': 480, 'r': 620, 'i': 770, 'z': 890, 'y': 1000, 'u': 370,
-                  'f435w': 432, 'f606w': 592, 'f775w': 769, 'f814w': 806, 'f850lp': 903, 'f125w': 1249, 'f160w': 1537}
-
-def _wavelength(key): return _WAVELENGTH_NM.get(str(key).lower().split('-')[-1], np.nan)
-
-def baseline_channels(ground_bands, # ground band keys, e.g. ['hsc-i']
-                      space_bands # space band keys, e.g. ['hst-f775w']
-                     )->list:
-    """For each space band the index of the ground band nearest in wavelength (identity when the counts match and are
-    unknown)."""
-    gw = np.array([_wavelength(b) for b in ground_bands])
-    if np.isnan(gw).any(): return [min(i, len(ground_bands)-1) for i in range(len(space_bands))]
-    return [int(np.argmin(np.abs(gw - _wavelength(b)))) for b in space_bands]
-
-# %% ../nbs/04_train.ipynb #e5802631
-def bicubic_upsample(ground:torch.Tensor, # (N, B, h, w) ground-grid images (no mask channel)
-                     out_hw:tuple, # (H, W) of the space grid
-                     scale:float=0.168/0.06 # space pixels per ground pixel
-                    )->torch.Tensor:
-    "Centre-aligned bicubic resampling of ground-grid images onto the space grid (same surface-brightness units)."
-    n, b, h, w = ground.shape
-    H, W = out_hw
-    # output pixel i sits at ground coordinate (i - (H-1)/2)/scale + (h-1)/2;
-    # grid_sample wants [-1, 1] (align_corners=True)
-    ys = ((torch.arange(H, dtype=torch.float32) - (H-1)/2)/scale + (h-1)/2)/(h-1)*2 - 1
-    xs = ((torch.arange(W, dtype=torch.float32) - (W-1)/2)/scale + (w-1)/2)/(w-1)*2 - 1
-    gy, gx = torch.meshgrid(ys, xs, indexing='ij')
-    grid = torch.stack([gx, gy], -1)[None].expand(n, H, W, 2).to(ground)
-    return F.grid_sample(ground.float(), grid.float(), mode='bicubic', padding_mode='border',
-                         align_corners=True).to(ground.dtype)
-
-# %% ../nbs/04_train.ipynb #79eb5def
-def image_metrics(pred:np.ndarray, # (N, B, H, W) enhanced images
-                  true:np.ndarray, # (N, B, H, W) true images, same units
-                  pred_flux:np.ndarray|None=None, # (N, B) total fluxes in physical units (default: pixel sums)
-                  true_flux:np.ndarray|None=None
-                 )->dict:
-    "Mean PSNR (dB) and SSIM over images and bands, median and 68% width of the total-flux ratio pred/true."
-    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
-    pred, true = np.asarray(pred, np.float64), np.asarray(true, np.float64)
-    psnr, ssim = [], []
-    for p, t in zip(pred.reshape(-1, *pred.shape[-2:]), true.reshape(-1, *true.shape[-2:])):
-        rng = float(t.max() - t.min()) or 1.0
-        with np.errstate(divide='ignore'): psnr.append(peak_signal_noise_ratio(t, p, data_range=rng))
-        ssim.append(structural_similarity(t, p, data_range=rng))
-    pf = pred.sum((-2, -1)) if pred_flux is None else np.asarray(pred_flux)
-    tf = true.sum((-2, -1)) if true_flux is None else np.asarray(true_flux)
-    ratio = (pf/np.where(tf != 0, tf, np.nan)).ravel()
-    q16, q50, q84 = np.nanpercentile(ratio, [16, 50, 84])
-    psnr = np.asarray(psnr)
-    psnr = psnr[np.isfinite(psnr)]
-    return {'psnr': float(psnr.mean()), 'ssim': float(np.mean(ssim)), 'flux_ratio': float(q50),
-            'flux_ratio_w68': float((q84 - q16)/2)}
-
-# %% ../nbs/04_train.ipynb #8afb8eb7
-def _find_attr(ds, *names):
-    for obj in (ds, getattr(ds, 'dataset', None), getattr(ds, 'pairs', None), getattr(ds, 'pairset', None)):
-        if obj is None: continue
-        for n in names:
-            if getattr(obj, n, None) is not None: return getattr(obj, n)
-    return None
-
-def _to_physical(x, normalizer, bands):
-    "Normalised (N, B, H, W) numpy images → physical units through `normalizer.inverse` (identity without one)."
-    if normalizer is None or bands is None: return x
-    y = normalizer.inverse(torch.as_tensor(x) if not isinstance(x, np.ndarray) else x, list(bands))
-    return y.detach().cpu().numpy() if torch.is_tensor(y) else np.asarray(y)
-
-def is_conditional(model)->bool:
-    "True for image-to-image models (the enhancer), False for unconditional generators (DCGAN)."
-    return bool(getattr(model, 'conditional',
-                        not hasattr(model, 'nz') and not hasattr(getattr(model, 'generator', None), 'nz')))
-
-@torch.inference_mode()
-def predict(generator:nn.Module, # maps (N, Bg+1, h, w) ground batches to (N, Bs, H, W)
-            ground:torch.Tensor, # normalised ground images with their mask channel
-            batch_size:int=256, device='cpu', amp:bool=True)->torch.Tensor:
-    "Run `generator` in eval mode under inference mode (bf16 autocast on GPU), in batches; float32 CPU output."
-    was = generator.training
-    generator.eval()
-    device = torch.device(device)
-    try:
-        outs = []
-        for i in range(0, len(ground), batch_size):
-            with autocast(device, amp): outs.append(generator(ground[i:i+batch_size].to(device)).float().cpu())
-        return torch.cat(outs)
-    finally: generator.train(was)
-
-def evaluate(model:nn.Module, # a model with `.generator`
-             ds:Dataset, # validation dataset (PairDataset items)
-             n_max:int|None=512, # evaluate at most this many items (the first ones: same set every epoch)
-             batch_size:int=256, device='cpu', amp:bool=True,
-             normalizer=None, # `ganblend.data.Normalizer`; default: the dataset's own
-             seed:int=0 # seeds the validation noise so every epoch sees the same noisy inputs
-            )->dict:
-    "PSNR/SSIM/flux ratio of the generator on `ds` and of bicubic upsampling (`*_bicubic`), in physical flux units."
-    n = len(ds) if n_max is None else min(n_max, len(ds))
-    state = torch.get_rng_state(), np.random.get_state(), random.getstate()
-    seed_everything(seed)
-    try: batch = collate_items(ds, range(n))
-    finally:
-        torch.set_rng_state(state[0])
-        np.random.set_state(state[1])
-        random.setstate(state[2])
-    true = batch['space'].float()
-    pred = predict(model.generator, batch['ground'], batch_size, device, amp)
-    normalizer = normalizer if normalizer is not None else _find_attr(ds, 'normalizer')
-    sb, gb = _find_attr(ds, 'space_bands'), _find_attr(ds, 'ground_bands')
-    nb_g = batch['ground'].shape[1] - 1
-    ch = baseline_channels(gb if gb is not None else range(nb_g), sb if sb is not None else range(true.shape[1]))
-    base = bicubic_upsample(batch['ground'][:, :nb_g].float(), true.shape[-2:])[:, ch]
-    out = {}
-    for tag, p in (('', pred), ('_bicubic', base)):
-        p_phys, t_phys = _to_physical(p.numpy(), normalizer, sb), _to_physical(true.numpy(), normalizer, sb)
-        m = image_metrics(p.numpy(), true.numpy(), p_phys.sum((-2, -1)), t_phys.sum((-2, -1)))
-        out.update({k + tag: v for k, v in m.items()})
-    out['n_val'] = n
-    return out
-
-# %% ../nbs/04_train.ipynb #5d3a5710
-class SyntheticPairs(Dataset):
-    """Random elliptical Gaussian galaxies as PairDataset-like items: ground (Bg+1, 23, 23) noisy + mask,
-    space (Bs, 64, 64) clean."""
-    def __init__(self, n:int=256, in_bands:int=1, out_bands:int=1, seed:int=0, noise:float=1.0,
-                 space_size:int=64, ground_size:int=23, scale:float=0.168/0.06):
-        self.n, self.in_bands, self.out_bands, self.seed, self.noise = n, in_bands, out_bands, seed, noise
-        self.space_size, self.ground_size, self.scale = space_size, ground_size, scale
-    def __len__(self): return self.n
-    def _blob(self, size, x0, y0, sig, q, amp):
-        y, x = torch.meshgrid(torch.arange(size, dtype=torch.float32), torch.arange(size, dtype=torch.float32),
-                              indexing='ij')
-        # clamped: exp below -60 would give float32 denormals, which are ~100× slower in every later operation
-        return amp*torch.exp((-0.5*(((x - x0)/sig)**2 + ((y - y0)/(sig*q))**2)).clamp(min=-60.))
-    def __getitem__(self, i):
-        g = torch.Generator().manual_seed(self.seed*1_000_003 + int(i))
-        u = torch.rand(6, generator=g)
-        dx, dy = (u[0] - 0.5)*8, (u[1] - 0.5)*8   # offset in space pixels
-        sig, q, amp = 2 + 4*u[2], 0.4 + 0.6*u[3], 5 + 40*u[4]
-        cs, cg = (self.space_size - 1)/2, (self.ground_size - 1)/2
-        colours = 0.5 + torch.rand(max(self.in_bands, self.out_bands), generator=g)
-        space = torch.stack([self._blob(self.space_size, cs + dx, cs + dy, sig, q, amp*colours[b])
-                             for b in range(self.out_bands)])
-        # ground: PSF of 3.6 space px added in quadrature, coordinates and widths divided by the scale
-        sg = lambda s: math.sqrt(s**2 + 3.6**2)/self.scale
-        # space values are flux per ground-pixel area: the same total flux needs amplitude × sig²/(scale² sg²)
-        # on the ground grid
-        ground = torch.stack([self._blob(self.ground_size, cg + dx/self.scale, cg + dy/self.scale, sg(sig), q,
-                                         amp*colours[b]*sig**2/(self.scale*sg(sig))**2)
-                              for b in range(self.in_bands)])
-        ground = ground + self.noise*torch.randn(ground.shape)   # fresh noise per call, from torch's global RNG
-        return {'ground': torch.cat([ground, torch.zeros(1, self.ground_size, self.ground_size)]), 'space': space,
-                'idx': int(i)}
+__all__ = ['CPU_SIZE', 'TRAIN_DEFAULTS', 'BLEND_FRAC', 'CPU_DEFAULTS', 'SKY_WEIGHT', 'PRESETS', 'ToyGAN', 'TrainConfig', 'train',
+           'plot_history', 'plot_samples', 'train_defaults', 'build_model', 'ddp_worker', 'save_weights', 'train_cli']
 
 # %% ../nbs/04_train.ipynb #498d0d07
 class ToyGAN(nn.Module):
@@ -343,6 +64,35 @@ class _ToyGenerator(nn.Module):
         out_hw = (round(h*0.168/0.06), round(w*0.168/0.06))
         x = F.interpolate(ground, size=out_hw, mode='bilinear', align_corners=False)
         return self.net(x)
+
+# %% ../nbs/04_train.ipynb #7ad3d232
+@dataclass
+class TrainConfig:
+    "The settings of one `train` run: everything but the model and the data."
+    epochs: int = 10                # passes over the training set
+    batch_size: int = 64            # items per optimiser step, in each process
+    lr_g: float = 2e-4              # generator Adam learning rate
+    lr_d: float = 2e-4              # discriminator Adam learning rate
+    betas: tuple = (0.5, 0.999)     # Adam (beta1, beta2) of both optimisers
+    device: str = 'cpu'             # 'cpu', 'cuda', 'cuda:1', or 'auto' (the local GPU if there is one)
+    amp: bool = True                # bf16 autocast on GPU (ignored on CPU; dropped if the model's losses fail under it)
+    seed: int = 0                   # seeds weights, noise, shuffling and loader workers (see `runtime.epoch_seed`)
+    deterministic: bool = False     # torch deterministic algorithms (slower; for exact reproducibility tests)
+    ckpt_dir: str|Path|None = None  # directory of `last.safetensors` (+ `.json`), written every epoch; None: none
+    resume: bool = True             # continue from `ckpt_dir/last.safetensors` when it exists
+    max_minutes: float|None = None  # wall-clock budget of the call, in minutes; stops after the batch that exceeds it
+    n_val: int|None = 512           # validation items evaluated after every epoch (None: all of them)
+    log_every: int = 20             # optimiser steps (batches) between points of the loss history
+    progress: bool = True           # tqdm progress bar (rank 0)
+    verbose: bool = False           # print one line of validation metrics per epoch (rank 0)
+    num_workers: int = 0            # DataLoader worker processes
+
+def _settings(cfg:TrainConfig|None, overrides:dict)->TrainConfig:
+    "A copy of `cfg` (default `TrainConfig()`) with the fields in `overrides` replaced; `TypeError` for unknown ones."
+    unknown = sorted(set(overrides) - set(asdict(TrainConfig())))
+    if unknown:
+        raise TypeError(f"train: unknown setting(s) {', '.join(unknown)}; the settings are the fields of TrainConfig")
+    return replace(cfg if cfg is not None else TrainConfig(), **overrides)
 
 # %% ../nbs/04_train.ipynb #fdf39cfe
 class _Losses(nn.Module):
@@ -384,43 +134,31 @@ def _mean_logs(acc, n):
 def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_loss(batch)`, `discriminator_loss(batch)`
           train_ds:Dataset, # training items (dicts of tensors, e.g. `ganblend.data.PairDataset`)
           val_ds:Dataset|None=None, # validation items; None skips validation
-          epochs:int=10, # passes over `train_ds`
-          batch_size:int=64, # per process
-          lr_g:float=2e-4, # generator Adam learning rate
-          lr_d:float=2e-4, # discriminator Adam learning rate
-          betas:tuple=(0.5, 0.999), # Adam betas of both optimisers
-          device:str='cpu', # 'cpu', 'cuda', 'cuda:1' or 'auto'
-          amp:bool=True, # bf16 autocast on GPU (ignored on CPU)
-          ckpt_dir:str|None=None, # directory for `last.safetensors` (+ `.json`); None: no checkpoints
-          resume:bool=True, # continue from `ckpt_dir/last.safetensors` when it exists
-          seed:int=0, # seeds everything (see `epoch_seed`)
-          progress:bool=True, # tqdm progress bar (rank 0)
-          max_minutes:float|None=None, # wall-clock budget for this call; stops after the batch that exceeds it
-          num_workers:int=0, # DataLoader worker processes
-          n_val:int|None=512, # validation items evaluated per epoch
-          normalizer=None, # physical-unit conversion for the flux ratio (default: the dataset's)
-          log_every:int=20, # batches between history points
-          deterministic:bool=False, # torch deterministic algorithms (slower; for exact reproducibility tests)
-          verbose:bool=False, # print one line of validation metrics per epoch (rank 0)
+          cfg:TrainConfig|None=None, # run settings (default: `TrainConfig()`)
+          normalizer=None, # physical-unit conversion for the flux ratio (default: the validation dataset's)
+          **overrides # `TrainConfig` fields that replace those of `cfg`, e.g. `epochs=3`
          )->dict:
     "Train `model` in place with Adam/Adam; returns the history (losses, validation metrics, throughput)."
-    device = resolve_device(device)
+    cfg = _settings(cfg, overrides)
+    device = resolve_device(cfg.device)
     rank, world = init_distributed(device)
     main = rank == 0
-    if deterministic: torch.use_deterministic_algorithms(True, warn_only=True)
+    if cfg.deterministic: torch.use_deterministic_algorithms(True, warn_only=True)
     model.to(device).train()
-    if device.type == 'cuda' and not deterministic: torch.backends.cudnn.benchmark = True
+    if device.type == 'cuda' and not cfg.deterministic: torch.backends.cudnn.benchmark = True
     has_d = _has_params(getattr(model, 'discriminator', None))
-    opt_g = torch.optim.Adam(model.generator.parameters(), lr=lr_g, betas=tuple(betas))
-    opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=lr_d, betas=tuple(betas)) if has_d else None
-    ckpt = Path(ckpt_dir)/'last.safetensors' if ckpt_dir else None
-    if ckpt is not None and main: Path(ckpt_dir).mkdir(parents=True, exist_ok=True)
-    hist = {'step': [], 'epoch_end_step': [], 'val': [], 'train': [], 'world_size': world, 'batch_size': batch_size,
-            'seed': seed, 'lr_g': lr_g, 'lr_d': lr_d, 'betas': list(betas), 'time_s': 0.0, 'samples': 0}
+    opt_g = torch.optim.Adam(model.generator.parameters(), lr=cfg.lr_g, betas=tuple(cfg.betas))
+    opt_d = torch.optim.Adam(model.discriminator.parameters(), lr=cfg.lr_d, betas=tuple(cfg.betas)) if has_d else None
+    ckpt = Path(cfg.ckpt_dir)/'last.safetensors' if cfg.ckpt_dir else None
+    if ckpt is not None and main: Path(cfg.ckpt_dir).mkdir(parents=True, exist_ok=True)
+    bs = cfg.batch_size
+    hist = {'step': [], 'epoch_end_step': [], 'val': [], 'train': [], 'world_size': world, 'batch_size': bs,
+            'seed': cfg.seed, 'lr_g': cfg.lr_g, 'lr_d': cfg.lr_d, 'betas': list(cfg.betas), 'time_s': 0.0, 'samples': 0}
     epoch0, skip, step = 0, 0, 0
-    if ckpt is not None and resume and ckpt.exists():
+    if ckpt is not None and cfg.resume and ckpt.exists():
         st = load_checkpoint(ckpt, model, opt_g, opt_d)
         epoch0, skip, step, hist = st['epoch'], st.get('batch', 0), st['step'], st['history']
+    amp = cfg.amp
     if amp and device.type == 'cuda' and not _amp_works(model, train_ds, device):
         warnings.warn("bf16 autocast fails in this model's losses (e.g. an FFT without bf16 support): "
                       "training in float32")
@@ -430,18 +168,18 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
     if world > 1:
         net = nn.parallel.DistributedDataParallel(net, device_ids=[device.index] if device.type == 'cuda' else None,
                                                   find_unused_parameters=True)
-    sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=seed, drop_last=True)
+    sampler = DistributedSampler(train_ds, num_replicas=world, rank=rank, shuffle=True, seed=cfg.seed, drop_last=True)
     t_start, stop, pin = time.time(), False, device.type == 'cuda'
-    for epoch in range(epoch0, epochs):
-        seed_everything(epoch_seed(seed, epoch, rank))
+    for epoch in range(epoch0, cfg.epochs):
+        seed_everything(epoch_seed(cfg.seed, epoch, rank))
         sampler.set_epoch(epoch)
         if hasattr(train_ds, 'set_epoch'): train_ds.set_epoch(epoch)
-        gen = torch.Generator().manual_seed(epoch_seed(seed, epoch, rank))
-        loader = DataLoader(train_ds, batch_size=batch_size, sampler=_SkipSampler(sampler, skip*batch_size),
-                            num_workers=num_workers, worker_init_fn=seed_worker, generator=gen, drop_last=True,
+        gen = torch.Generator().manual_seed(epoch_seed(cfg.seed, epoch, rank))
+        loader = DataLoader(train_ds, batch_size=bs, sampler=_SkipSampler(sampler, skip*bs),
+                            num_workers=cfg.num_workers, worker_init_fn=seed_worker, generator=gen, drop_last=True,
                             pin_memory=pin, persistent_workers=False)
-        nb = len(sampler)//batch_size
-        bar = tqdm(total=nb, initial=skip, desc=f'epoch {epoch+1}/{epochs}', disable=not (progress and main),
+        nb = len(sampler)//bs
+        bar = tqdm(total=nb, initial=skip, desc=f'epoch {epoch+1}/{cfg.epochs}', disable=not (cfg.progress and main),
                    leave=False)
         acc, n_acc, ep_acc, ep_n, t_ep = {}, 0, {}, 0, time.time()
         for bi, batch in enumerate(loader, start=skip):
@@ -461,7 +199,7 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
             logs.update(lg)
             logs['loss_g'] = loss_g.detach()
             step += 1
-            hist['samples'] += batch_size*world
+            hist['samples'] += bs*world
             for k, v in logs.items():
                 v = v.detach().float() if torch.is_tensor(v) else float(v)
                 acc[k] = acc.get(k, 0.) + v
@@ -469,12 +207,12 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
             n_acc += 1
             ep_n += 1
             bar.update(1)
-            if step % log_every == 0 and main:
+            if step % cfg.log_every == 0 and main:
                 hist['step'].append({'step': step, 'epoch': epoch + (bi + 1)/max(nb, 1), **_mean_logs(acc, n_acc)})
                 bar.set_postfix({k: f'{v:.3g}' for k, v in hist['step'][-1].items() if k.startswith('loss')})
                 acc, n_acc = {}, 0
-            if max_minutes is not None:
-                flag = torch.tensor([float(time.time() - t_start > 60*max_minutes)], device=device)
+            if cfg.max_minutes is not None:
+                flag = torch.tensor([float(time.time() - t_start > 60*cfg.max_minutes)], device=device)
                 if world > 1: dist.all_reduce(flag)
                 if flag.item() > 0 and bi + 1 < nb:
                     stop, skip = True, bi + 1
@@ -484,14 +222,14 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
         hist['time_s'] += dt
         if ep_n and main:
             hist['train'].append({'epoch': epoch + 1, 'step': step, 'time_s': dt,
-                                  'samples_per_s': ep_n*batch_size*world/max(dt, 1e-9), **_mean_logs(ep_acc, ep_n)})
+                                  'samples_per_s': ep_n*bs*world/max(dt, 1e-9), **_mean_logs(ep_acc, ep_n)})
         if not stop:
             skip = 0
             if main and val_ds is not None and hasattr(model, 'generator') and is_conditional(model):
                 hist['val'].append({'epoch': epoch + 1, 'step': step,
-                                    **evaluate(model, val_ds, n_val, device=device, amp=amp,
-                                               normalizer=normalizer, seed=seed)})
-                if verbose:
+                                    **image_quality(model, val_ds, cfg.n_val, device=device, amp=amp,
+                                                    normalizer=normalizer, seed=cfg.seed)})
+                if cfg.verbose:
                     tqdm.write(f"epoch {epoch+1} ({time.time() - t_start:.0f} s, "
                                f"{hist['train'][-1]['samples_per_s'] if hist['train'] else 0:.0f} samples/s): "
                                + ', '.join(f'{k} {v:.4g}' for k, v in hist['val'][-1].items()
@@ -502,7 +240,7 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
             save_checkpoint(ckpt, model, opt_g, opt_d, {'epoch': epoch if stop else epoch + 1,
                                                         'batch': skip if stop else 0, 'step': step, 'history': hist})
         if stop:
-            hist['stopped'] = f'max_minutes={max_minutes} reached at epoch {epoch+1}, batch {skip}'
+            hist['stopped'] = f'max_minutes={cfg.max_minutes} reached at epoch {epoch+1}, batch {skip}'
             break
     if world > 1: dist.barrier()
     return hist
@@ -545,7 +283,7 @@ def plot_samples(model:nn.Module, ds:Dataset, n:int=5, band:int=0, device='cpu',
     finally: torch.set_rng_state(state)
     pred = predict(model.generator, b['ground'], device=device)[:, band].numpy()
     nb_g = b['ground'].shape[1] - 1
-    gb, sb = _find_attr(ds, 'ground_bands'), _find_attr(ds, 'space_bands')
+    gb, sb = dataset_attr(ds, 'ground_bands'), dataset_attr(ds, 'space_bands')
     ch = baseline_channels(gb if gb is not None else range(nb_g),
                            sb if sb is not None else range(b['space'].shape[1]))[band]
     rows = [('ground', bicubic_upsample(b['ground'][:, ch:ch+1].float(), b['space'].shape[-2:])[:, 0].numpy()),
@@ -620,12 +358,6 @@ def build_model(config:str='single', # a key of `PRESETS`
     return models.EnhanceGAN(cfg)
 
 # %% ../nbs/04_train.ipynb #37e3aaf8
-def free_port()->int:
-    "A free TCP port on localhost for the process-group rendezvous."
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
 def ddp_worker(rank:int, world_size:int, port:int, out_dir:str, steps:int=3, config:str='toy', batch_size:int=8):
     """One process of a CPU/gloo DDP run of `steps` batches; writes its final weights to
     `out_dir/rank<rank>.safetensors`."""
@@ -636,7 +368,7 @@ def ddp_worker(rank:int, world_size:int, port:int, out_dir:str, steps:int=3, con
     model = build_model(config, width=8)
     ds = SyntheticPairs(steps*batch_size*world_size, seed=7)
     try:
-        train(model, ds, None, epochs=1, batch_size=batch_size, device='cpu', progress=False, seed=3)
+        train(model, ds, None, TrainConfig(epochs=1, batch_size=batch_size, device='cpu', progress=False, seed=3))
         save_file({k: v.detach().contiguous() for k, v in model.state_dict().items()},
                   str(Path(out_dir)/f'rank{rank}.safetensors'))
     finally:
@@ -753,12 +485,13 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         model.cfg.w_sky = float(w_sky)
     if init is None and hasattr(model, 'calibrate'): model.calibrate(train_ds)   # data-dependent scales (flow models)
     n_par = sum(p.numel() for p in model.generator.parameters() if p.requires_grad)
-    hist = train(model, train_ds, val_ds, epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d,
-                 betas=(beta1, 0.999), device=str(dev), ckpt_dir=out/'ckpt', resume=resume, seed=seed,
-                 progress=not quiet, max_minutes=max_minutes, num_workers=loader_workers, n_val=n_val, verbose=True)
+    run = TrainConfig(epochs=epochs, batch_size=batch_size, lr_g=lr_g, lr_d=lr_d, betas=(beta1, 0.999),
+                      device=str(dev), ckpt_dir=out/'ckpt', resume=resume, seed=seed, progress=not quiet,
+                      max_minutes=max_minutes, num_workers=loader_workers, n_val=n_val, verbose=True)
+    hist = train(model, train_ds, val_ds, run)
     if rank == 0:
         if val_ds is not None and is_conditional(model):   # final numbers on (up to) 2000 validation galaxies
-            hist['final_val'] = evaluate(model, val_ds, n_max=2000, device=dev, seed=seed)
+            hist['final_val'] = image_quality(model, val_ds, n_max=2000, device=dev, seed=seed)
         cmd = 'ganblend-train ' + ' '.join(sys.argv[1:]) if sys.argv and 'ganblend' in sys.argv[0] else None
         hist.update(config=config, name=name, init=init,
                     blend_frac=_data_blend_frac(data) if data is not None else blend_frac,
@@ -771,7 +504,7 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
                                                              'n_train', 'generator_parameters', 'init', 'blend_frac')
                                         if k in hist},
                               validation=hist.get('final_val'))
-            nm = _find_attr(val_ds, 'normalizer')
+            nm = dataset_attr(val_ds, 'normalizer')
             if nm is not None and hasattr(nm, 'to_dict'): model.meta['normalizer'] = nm.to_dict()
         save_weights(model, out/name)
         with atomic_output(out/f'{name}.history.json', overwrite=True) as tmp:
@@ -788,58 +521,3 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
 
 # %% ../nbs/04_train.ipynb #a5ac1f07
 if __name__ == '__main__' and Path(sys.argv[0]).name == 'train.py': train_cli()
-
-# %% ../nbs/04_train.ipynb #45e230c9
-def matching_kernel(ground_band:str='hsc-i', # ground survey-band key
-                    space_band:str='hst-f775w', # space survey-band key
-                    size:int=41 # kernel side in space pixels
-                   )->np.ndarray:
-    "Kernel (sum 1) on the space grid taking a space image to the resolution of the upsampled ground image."
-    import galsim
-    from ganblend.core import get_survey
-    g, s = get_survey(ground_band), get_survey(space_band)
-    fwhm = math.sqrt(max(g.psf_fwhm**2 - s.psf_fwhm**2, 1e-4))
-    k = galsim.Convolve(galsim.Kolmogorov(fwhm=fwhm), galsim.Pixel(g.pixel_scale)).drawImage(
-        nx=size, ny=size, scale=s.pixel_scale, method='no_pixel').array
-    return (k/k.sum()).astype(np.float64)
-
-def richardson_lucy_baseline(up:np.ndarray, # (N, B, H, W) upsampled ground images (any units, may be negative)
-                             kernels:list, # one kernel per band (see `matching_kernel`)
-                             num_iter:int=20, # RL iterations
-                             progress:bool=False)->np.ndarray:
-    "Richardson–Lucy deconvolution (scikit-image) of each image and band, with a positivity pedestal."
-    from skimage.restoration import richardson_lucy
-    out = np.empty(up.shape, np.float32)
-    for i in tqdm(range(len(up)), disable=not progress, desc='Richardson-Lucy'):
-        for b in range(up.shape[1]):
-            im = np.asarray(up[i, b], np.float64)
-            ped = max(1e-3 - im.min(), 0) + 1e-3*max(im.max(), 1e-3)
-            out[i, b] = richardson_lucy(im + ped, kernels[b], num_iter=num_iter, clip=False) - ped
-    return out
-
-# %% ../nbs/04_train.ipynb #4bb2e375
-def compare_methods(model:nn.Module, # trained model with `.generator`
-                    ds:Dataset, # held-out PairDataset
-                    n:int|None=None, # items (default all)
-                    rl_iter:int|list=(3, 10), # Richardson–Lucy iterations (one result per entry)
-                    device='cpu', seed:int=0, progress:bool=True)->dict:
-    "PSNR/SSIM/flux ratio of the model, bicubic upsampling and Richardson–Lucy on `ds`: {method: metrics}."
-    n = len(ds) if n is None else min(n, len(ds))
-    seed_everything(seed)
-    b = collate_items(ds, range(n))
-    true = b['space'].float()
-    pred = predict(model.generator, b['ground'], device=device)
-    normalizer = _find_attr(ds, 'normalizer')
-    sb, gb = _find_attr(ds, 'space_bands'), _find_attr(ds, 'ground_bands')
-    nb_g = b['ground'].shape[1] - 1
-    sb = list(sb) if sb is not None else ['hst-f775w']*true.shape[1]
-    gb = list(gb) if gb is not None else ['hsc-i']*nb_g
-    ch = baseline_channels(gb, sb)
-    up = bicubic_upsample(b['ground'][:, :nb_g].float(), true.shape[-2:])[:, ch].numpy()
-    kernels = [matching_kernel(gb[c], s) for c, s in zip(ch, sb)]
-    rl = [(f'richardson_lucy_{k}', richardson_lucy_baseline(up, kernels, k, progress)) for k in np.atleast_1d(rl_iter)]
-    t_phys = _to_physical(true.numpy(), normalizer, sb).sum((-2, -1))
-    res = {}
-    for name, p in [('model', pred.numpy()), ('bicubic', up)] + rl:
-        res[name] = image_metrics(p, true.numpy(), _to_physical(p, normalizer, sb).sum((-2, -1)), t_phys)
-    return res

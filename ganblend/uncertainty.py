@@ -27,16 +27,17 @@ from . import photometry as _phot
 from .data import Normalizer
 from .models import Enhancer
 from .blends import simulate_blends, simulate_isolated
-from .deblend import (detect_enhanced, detection_settings, shipped_detection, ground_psf, model_name,
-                              model_scale, to_enhanced, to_ground, enhance_stamps, DETECT_KEYS)
+from .samples import PlattCalibration, fit_platt  # moved to 07d_samples: the catalog applies it
+from .deblend import (detect_enhanced, resolve_detection, shipped_detection, ground_psf,
+                              to_enhanced, to_ground, enhance_stamps)
 
 # %% auto #0
 __all__ = ['FLOW_NAME', 'LEVELS', 'PIXEL_EDGES', 'FLUX_EDGES', 'Sampler', 'gan_noise_sampler', 'flow_sampler', 'flow_shipped',
            'load_sampler', 'normalise_stamps', 'sample_stamps', 'space_truth', 'z_of', 'pixel_stats',
            'quantile_interval', 'gaussian_interval', 'coverage', 'Calibration', 'conformal_quantile', 'fit_calibration',
            'apply_calibration', 'save_calibration', 'load_calibration', 'detection_for', 'detect_samples', 'p_two',
-           'binary_reliability', 'brier', 'ece', 'PlattCalibration', 'fit_platt', 'sample_photometry', 'ensemble_flux',
-           'CalibrationStudy', 'calibration_study', 'plot_reliability', 'plot_p_two', 'plot_example', 'summary_lines']
+           'binary_reliability', 'brier', 'ece', 'sample_photometry', 'ensemble_flux', 'CalibrationStudy',
+           'calibration_study', 'plot_reliability', 'plot_p_two', 'plot_example', 'summary_lines']
 
 # %% ../nbs/09_uncertainty.ipynb #3c5e4f39
 @dataclass(eq=False)
@@ -65,7 +66,7 @@ def gan_noise_sampler(model:Enhancer, # deterministic enhancer, e.g. `enhance.lo
         xs = torch.cat([xs[:, :-1] + eps*(1 - xs[:, -1:]), xs[:, -1:]], 1)
         with torch.inference_mode(): out = model(xs.to(_device(model))).float().cpu()
         return out.view(x.shape[0], int(k), *out.shape[1:])
-    return Sampler(fn, model, f"{model_name(model)} noise ensemble")
+    return Sampler(fn, model, f"{model.label} noise ensemble")
 
 # %% ../nbs/09_uncertainty.ipynb #f8dde701
 def flow_sampler(flow, # a `diffusion.FlowEnhancer`
@@ -76,7 +77,7 @@ def flow_sampler(flow, # a `diffusion.FlowEnhancer`
     def fn(x, k, seed):
         x = torch.as_tensor(x, dtype=torch.float32).to(_device(flow))
         return flow.sample(x, k=int(k), steps=int(steps), seed=int(seed)).float().cpu()
-    return Sampler(fn, flow, name or f"{model_name(flow)} flow ({steps} steps)")
+    return Sampler(fn, flow, name or f"{flow.label} flow ({steps} steps)")
 
 # %% ../nbs/09_uncertainty.ipynb #15529dc6
 FLOW_NAME = 'hsc-i-flow'  # shipped flow-matching weights: ganblend/weights/<FLOW_NAME>.safetensors
@@ -107,11 +108,7 @@ def load_sampler(name:str='auto', # 'gan' (noise ensemble of the shipped GAN), '
 def _flux_per_unit(cfg, noise)->np.ndarray:
     "Flux per space pixel of one output noise unit, per output band: σ of its ground band / scale² (as `enhance`)."
     sig = np.broadcast_to(np.asarray(noise, dtype=np.float64).ravel(), (cfg.in_bands,))
-    if getattr(cfg, 'noise_bands', None) is not None:
-        s = _enh.output_noise_scale(cfg, sig)
-    else:  # a single-band model (e.g. `FlowConfig`): its only ground band
-        s = np.broadcast_to(sig[:1], (cfg.out_bands,))
-    return (np.asarray(s, np.float64)/cfg.scale**2).astype(np.float32)
+    return (_enh.output_noise_scale(cfg, sig)/cfg.scale**2).astype(np.float32)
 
 def normalise_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stamps, any flux unit
                      cfg, # model configuration (`in_bands`)
@@ -156,11 +153,9 @@ def sample_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stam
 # %% ../nbs/09_uncertainty.ipynb #9375f9cd
 def _normalizer(model)->Normalizer:
     "The normaliser the model was trained with (its JSON `meta['normalizer']`), else the default for its bands."
-    meta = getattr(model, 'meta', None) or {}
+    meta = model.meta or {}
     if isinstance(meta.get('normalizer'), dict): return Normalizer.from_dict(meta['normalizer'])
-    cfg = model.cfg
-    return Normalizer.for_bands(getattr(cfg, 'space_bands', None) or ['hst-f775w'],
-                                getattr(cfg, 'ground_bands', None) or ['hsc-i'])
+    return Normalizer.for_bands(list(model.space_bands), list(model.ground_bands))
 
 def space_truth(space:np.ndarray, # (N, H, W) or (N, bands, H, W) noiseless space images in electrons (`BlendSet.space`)
                 model, # the network whose output units are wanted (`cfg`, and `meta['normalizer']` when present)
@@ -168,14 +163,14 @@ def space_truth(space:np.ndarray, # (N, H, W) or (N, bands, H, W) noiseless spac
                )->np.ndarray:
     "True space images in the enhanced output's units (flux per space pixel): the training target times σ/scale²."
     cfg = model.cfg
-    bands = list(getattr(cfg, 'space_bands', None) or ['hst-f775w'])
+    bands = list(model.space_bands)
     a = np.asarray(space, np.float32)
     one = a.ndim == 3
     if one: a = a[:, None]
     if a.shape[1] != len(bands): raise InputError(f"space: {a.shape[1]} band(s), the model has {len(bands)} ({bands})")
     nm = _normalizer(model)
     if nm.stretch != 'linear':
-        raise ConfigError(f"{model_name(model)}: trained with a {nm.stretch!r} stretch; flux units need a linear one")
+        raise ConfigError(f"{model.label}: trained with a {nm.stretch!r} stretch; flux units need a linear one")
     t = nm.forward(a, bands)*_flux_per_unit(cfg, noise)[None, :, None, None]
     return t[:, 0] if one else t
 
@@ -307,10 +302,10 @@ def detection_for(sampler:Sampler, # the sampler whose images are searched
      "else the shipped GAN's (with a warning).")
     m = sampler.model if isinstance(sampler, Sampler) else sampler
     d = shipped_detection(m, method)
-    if d is not None: return {k: v for k, v in d.items() if k in DETECT_KEYS}
-    if isinstance(m, Enhancer): return detection_settings(m, method=method)
-    warnings.warn(f"{model_name(m)}: no shipped detection settings; using those of the shipped 'hsc-i' enhancer")
-    return detection_settings(_enh.load_enhancer('hsc-i'), method=method)
+    if d is None and not isinstance(m, Enhancer):
+        warnings.warn(f"{m.label}: no shipped detection settings; using those of the shipped 'hsc-i' enhancer")
+        m = _enh.load_enhancer('hsc-i')
+    return (d or resolve_detection(m, method=method)).detect_kwargs()
 
 def detect_samples(samples:np.ndarray, # (N, k, H, W) enhanced samples (flux per space pixel)
                    noise:float, # ground noise σ per pixel (input units)
@@ -354,32 +349,6 @@ def ece(p, label, bins=np.linspace(0, 1, 6))->float:
     n = np.asarray(r['n'], float)
     ok = n > 0
     return float(np.sum(n[ok]*np.abs(np.asarray(r['frequency'])[ok] - np.asarray(r['p_mean'])[ok]))/n.sum())
-
-# %% ../nbs/09_uncertainty.ipynb #c19a6dbd
-@dataclass
-class PlattCalibration:
-    "Platt scaling of a sample fraction p of k samples: sigmoid(a·logit((k p + 1/2)/(k + 1)) + b)."
-    a: float = 1.0  # slope on the logit
-    b: float = 0.0  # offset
-    k: int = 1  # samples per estimate
-    label: str = ''  # the outcome it was fitted to
-    def __call__(self, p)->np.ndarray:
-        q = (self.k*np.asarray(p, float) + 0.5)/(self.k + 1)
-        return 1/(1 + np.exp(-(self.a*np.log(q/(1 - q)) + self.b)))
-    def to_dict(self)->dict: return dict(a=float(self.a), b=float(self.b), k=int(self.k), label=self.label)
-
-def fit_platt(p:np.ndarray, label:np.ndarray, # calibration probabilities (fractions of k samples) and 0/1 outcomes
-              k:int, # samples behind each p
-              label_name:str='')->PlattCalibration:
-    "Maximum-likelihood Platt scaling of `p` to `label`."
-    from scipy.optimize import minimize
-    y = np.asarray(label, float)
-    def nll(ab):
-        c = PlattCalibration(ab[0], ab[1], k)
-        q = np.clip(c(p), 1e-12, 1 - 1e-12)
-        return -np.mean(y*np.log(q) + (1 - y)*np.log(1 - q))
-    a, b = minimize(nll, [1.0, 0.0], method='Nelder-Mead', options=dict(xatol=1e-6, fatol=1e-9)).x
-    return PlattCalibration(float(a), float(b), int(k), label_name)
 
 # %% ../nbs/09_uncertainty.ipynb #afd18413
 def sample_photometry(ground:np.ndarray, # (N, h, w) the noisy ground stamps that were enhanced
@@ -512,7 +481,7 @@ def _run_split(sampler, bs, iso, G, Gi, k, seed, settings, noise, psf, levels, s
     t = bs.truth
     xy = np.stack([np.c_[np.asarray(t[f'x{j}'], float), np.asarray(t[f'y{j}'], float)] for j in (1, 2)], 1)
     r['true_xy'], r['flux_true'] = xy, np.c_[np.asarray(t['flux1_hsc-i'], float), np.asarray(t['flux2_hsc-i'], float)]
-    n_enh, sc = r['mean'].shape[-1], model_scale(model)
+    n_enh, sc = r['mean'].shape[-1], model.scale
     r['phot'] = ensemble_flux(*sample_photometry(G, r['dets'], xy, psf, noise, n_enh, sc, refine=refine))
     # the shipped pipeline: detections on the deterministic enhancement, Fisher errors only
     if isinstance(model, Enhancer):

@@ -79,7 +79,7 @@ def test_pixel_scale_rule(cmd, ext, corpus, tmp_path):
     assert r.returncode == 0 and out.exists(), r.stderr[-2000:]
 
 def test_pixel_scale_rule_tiled(corpus, tmp_path):
-    "The tiled path of ganblend-deblend (`survey.open_mosaic`) follows the same rule."
+    "The tiled path of ganblend-deblend (`fields.open_mosaic`) follows the same rule."
     out = tmp_path/'out.ecsv'
     r = run('ganblend-deblend', corpus['noscale'], out, '--tile', '64')
     check_clean_error(r, out)
