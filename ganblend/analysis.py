@@ -646,7 +646,7 @@ def plot_examples(ev:Evaluation, n:int=4, dpi:int=72):
 
 # %% ../nbs/08_analysis.ipynb #40676acb
 def summary_table(ev:Evaluation)->Table:
-    "The summary rounded for display, with the reference study's numbers and the floors of DESIGN.md."
+    "The summary rounded for display, next to the reference study's numbers (`REFERENCE`) and our floors (`FLOORS`)."
     s = ev.summary.copy()
     for c in s.colnames:
         if s[c].dtype.kind == 'f' and c != 'deblend_cont': s[c] = np.round(s[c], 3)
