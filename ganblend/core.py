@@ -143,6 +143,9 @@ def get_survey(name:str # survey-band key, e.g. 'hsc-i', 'lsst-r', 'hst-f775w' (
     return replace(SURVEYS[base], name=f"{base}@{fw:g}", psf_fwhm=fw)
 
 # %% ../nbs/00_core.ipynb #2cf21b65
+_UMASK = os.umask(0o022)   # read once at import (setting it back at once): os.umask can only be read by setting it
+os.umask(_UMASK)
+
 @contextlib.contextmanager
 def atomic_output(path, # the final output file
                   overwrite:bool=False # replace an existing file?
@@ -155,6 +158,8 @@ def atomic_output(path, # the final output file
     os.close(fd)
     try:
         yield Path(tmp)
+        # mkstemp makes the file private (0600): give it the mode of the file it replaces, else that of a new file
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)

@@ -823,13 +823,15 @@ def deblend_file(inp, # input FITS image
                  survey:str|None=None, # survey-band key: the pixel scale of a file without one, and the defaults
                  psf=None, model=None, threshold:float|None=None, overwrite:bool=False,
                  progress:bool=False, # progress bars of the long stages
-                 bad_bits=None # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
+                 bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
+                 run=None, # the function making the catalog, with the signature of `deblend` (e.g. with samples)
+                 **kw # more keyword arguments of `run`
                 )->Path:
     """Deblend one FITS file into one ECSV catalog (written atomically); without `survey` the file must give its pixel
     scale."""
     out = Path(out)
     if out.exists() and not overwrite: raise InputError(f"{out}: exists already (use --overwrite to replace it)")
     im = core.read_image(inp, survey=survey, bad_bits=bad_bits)   # survey None: no pixel scale is guessed
-    cat = deblend(im, survey or DEFAULT_SURVEY, model, psf, threshold=threshold, progress=progress)
+    cat = (run or deblend)(im, survey or DEFAULT_SURVEY, model, psf, threshold=threshold, progress=progress, **kw)
     with core.atomic_output(out, overwrite) as tmp: cat.write(tmp, format='ascii.ecsv', overwrite=True)
     return out

@@ -21,6 +21,7 @@ import ganblend
 from . import core
 from .core import Image, InputError, ConfigError, get_survey, script
 from . import deblend as _dbl
+from . import samples as _smp
 from . import enhance as _enh
 
 # %% auto #0
@@ -555,7 +556,9 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                 tile:int=None, # tile core side; 0: whole images (default 512 with --workers ≥ 2 or --scheduler, else 0)
                 overlap:int=None, # pixels shared by neighbouring tiles (default: from the PSF, see ganblend.fields)
                 scheduler:str=None, # Dask cluster address or scheduler file, or 'slurm' (dask-jobqueue, --workers jobs)
-                bad_bits:str=None # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
+                bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
+                samples:int=0, # enhancement samples: adds p_two, flux_err_samples, flux_err_total (0: none)
+                seed:int=0 # random seed of the samples
                ):
     """Deblend FITS images: enhance to space resolution, detect, measure fluxes on the original pixels; one ECSV
     catalog per image."""
@@ -574,6 +577,10 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
     if bad_bits is not None and (parallel or tile):
         raise InputError(f"--bad-bits {bad_bits}: not available with --workers, --tile or --scheduler yet "
                          "(whole images only)")
+    if samples < 0: raise InputError(f"--samples {samples}: give a number of samples ≥ 0")
+    if samples and (parallel or tile):
+        raise InputError(f"--samples {samples}: not available with --workers, --tile or --scheduler yet "
+                         "(whole images only)")
     if parallel or tile:
         deblend_survey([i for i, _ in jobs], [o for _, o in jobs], survey, model, psf, threshold,
                        tile=(512 if parallel else 0) if tile is None else tile, overlap=overlap,
@@ -583,7 +590,8 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
         return
     m = _enh.enhancer_for(model, survey or _dbl.DEFAULT_SURVEY, fallback=None)
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
+        extra = dict(run=_smp.deblend_samples, samples=samples, seed=seed) if samples else {}
         _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1,
-                          bad_bits=bad_bits)
+                          bad_bits=bad_bits, **extra)
         if len(jobs) == 1 or quiet: print(f"wrote {o}")
     if len(jobs) > 1 and not quiet: print(f"wrote {len(jobs)} catalogs to {outdir}")

@@ -6,7 +6,8 @@ Docs: https://ganblend.github.io/ganblend/photometry.html.md"""
 
 # %% ../nbs/07_photometry.ipynb #f5e64455
 from __future__ import annotations
-import functools, math, sys, warnings
+import functools, math, sys, threading, warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,22 +266,30 @@ def _shear_eta(eta):
     dS2 = (4*e2 + 2*e1*e2/s, 2*s + 2*e2**2/s, 4*e2 - 2*e1*e2/s)             # d/d eta2
     return S, dS1, dS2
 
-def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_free=True):
-    """Unit-flux templates T (B, k, L, P) of every source and linear component; given fluxes `f` (B, k, L), instead the
-    Jacobian rows J (B, k, L+5, P) of the model: the L templates, then the flux-weighted derivatives of the source's
-    model with respect to (x, y, log hlr, eta1, eta2), computed analytically; for the 'sersic' profile a sixth row, the
-    derivative with respect to ln n (`logn` (B, k)), whose mixture amplitudes and variances vary with n (unless the
-    index is held fixed: `index_free` False).
-    Every (profile Gaussian, PSF Gaussian) pair of every linear component is one Gaussian of the source (18 for an
-    exponential): the PSF components share one centre (as `fit_psf_gmm` makes them), so all have the source's centre."""
+def _buffer(work, name, shape, like):
+    """A tensor of `shape` (uninitialised) kept in the dict `work` and reused by later calls (a fresh one if `work` is
+    None): a freshly allocated array of many MB costs page faults that take as long as the arithmetic on it."""
+    n = math.prod(shape)
+    b = None if work is None else work.get(name)
+    if b is None or b.numel() < n or b.dtype != like.dtype:
+        b = torch.empty(n, dtype=like.dtype, device=like.device)
+        if work is not None: work[name] = b
+    return b[:n].view(shape)
+
+def _gaussians(xy, pos, loghlr, eta, comps, psf, logn=None, work=None):
+    """Every Gaussian of every source on the pixels: each (profile Gaussian, PSF Gaussian) pair of every linear
+    component (18 for an exponential). The PSF components share one centre (as `fit_psf_gmm` makes them), so all have
+    the source's centre. Returns the per-Gaussian coefficients (B, k, G) that `_rows` needs, the offsets from the
+    centre and `E` (B, k, G, P), the Gaussians' exp(-q/2): the only large tensor, shared by the templates and the
+    Jacobian at the same parameters."""
     amp, var, lidx, sersic = comps                                            # (K,) each, over all linear components
+    damp = dlvar = None
     if sersic is not None:                                                    # per source: (B, k, K)
         amp, lvar, damp, dlvar = sersic(logn)
         var = torch.exp(lvar).to(eta.dtype)
         amp = amp.to(eta.dtype)
     pamp, pmean, pcov = psf
     J_ = len(pamp)
-    L = int(lidx.max()) + 1 if len(lidx) else 1
     S, dS1, dS2 = _shear_eta(eta)                                             # each (B, k)
     e = lambda t: t[..., None]
     dx = xy[:, 0] - (pos[..., 0] + pmean[:, 0].mean())[..., None]             # (B, k, P)
@@ -292,44 +301,73 @@ def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_fr
     c22 = rv*e(S[2]) + ps(1, 1) + 1/12
     det = c11*c22 - c12**2
     i11, i12, i22 = c22/det, -c12/det, c11/det
-    norm = (amp[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))     # (B, k, G)
-    # exp(-q/2) for every source, Gaussian and pixel: the only large tensor. The exponent is floored at -40 (a 4e-18
-    # relative contribution): denormal floats far out in the wings make CPU arithmetic ~10x slower.
-    X = torch.stack([dx*dx, dx*dy, dy*dy], -2)                                # (B, k, 3, P)
-    E = (torch.stack([-0.5*i11, -i12, -0.5*i22], -1) @ X).clamp_(min=-40).exp_()   # (B, k, G, P)
+    sq = 2*math.pi*torch.sqrt(det)
+    norm = (amp[..., None]*pamp).flatten(-2)/sq                               # (B, k, G)
+    # exp(-q/2) for every source, Gaussian and pixel. The exponent is floored at -40 (a 4e-18 relative contribution):
+    # denormal floats far out in the wings make CPU arithmetic ~10x slower.
+    X = torch.stack([dx*dx, dx*dy, dy*dy], -2, out=_buffer(work, 'X', dx.shape[:-1] + (3, dx.shape[-1]), dx))
+    Q = torch.stack([-0.5*i11, -i12, -0.5*i22], -1)                           # (B, k, G, 3)
+    E = torch.matmul(Q, X, out=_buffer(work, 'E', Q.shape[:-1] + X.shape[-1:], dx)).clamp_(min=-40).exp_()
+    return dict(E=E, X=X, dx=dx, dy=dy, i=(i11, i12, i22), rv=rv, norm=norm, sq=sq, S=S, dS=(dS1, dS2), J_=J_,
+                lidx=lidx, pamp=pamp, damp=damp, dlvar=dlvar)
+
+def _rows(gs, active, f=None, index_free=True, work=None):
+    """Unit-flux templates T (B, k, L, P) of every source and linear component from `_gaussians`; given fluxes `f`
+    (B, k, L), instead the Jacobian rows J (B, k, L+5, P) of the model: the L templates, then the flux-weighted
+    derivatives of the source's model with respect to (x, y, log hlr, eta1, eta2), computed analytically; for the
+    'sersic' profile a sixth row, the derivative with respect to ln n, whose mixture amplitudes and variances vary with
+    n (unless the index is held fixed: `index_free` False).
+    Each derivative is a quadratic polynomial in the pixel's offset from the centre times the Gaussians: all sums over
+    Gaussians are one batched matrix product, coefficients (B, k, R, G) @ E (B, k, G, P), whose rows are then combined
+    in place with the offsets' monomials."""
+    E, norm, lidx, J_ = gs['E'], gs['norm'], gs['lidx'], gs['J_']
+    L = int(lidx.max()) + 1 if len(lidx) else 1
     lg = lidx.repeat_interleave(J_)                                           # linear component of each Gaussian (G,)
+    a = active.to(norm.dtype)[..., None, None]                                # absent sources: zero rows
     onehot = (lg == torch.arange(L, device=lg.device)[:, None]).to(norm.dtype)  # (L, G)
-    coefs = [norm[..., None, :]*onehot]                                       # template rows (B, k, L, G)
-    if f is not None:
-        # all sums over Gaussians as one batched matrix product: coefficients (B, k, L+15, G) @ E (B, k, G, P)
-        nf = norm*f.to(norm.dtype)[..., lg]                                # flux-weighted amplitudes
-        rows = [nf*i11, nf*i12, nf*i22]                                       # dG/dmu = G C^-1 (x - mu)
-        nr = nf*rv
-        Ms = []
-        for D in (tuple(2*x for x in S), dS1, dS2):                          # dC = rv*D for log hlr, eta1, eta2
-            D11, D12, D22 = e(D[0]), e(D[1]), e(D[2])
-            M11 = i11*i11*D11 + 2*i11*i12*D12 + i12*i12*D22                   # M = C^-1 D C^-1
-            M12 = i11*i12*D11 + (i11*i22 + i12*i12)*D12 + i12*i22*D22
-            M22 = i12*i12*D11 + 2*i12*i22*D12 + i22*i22*D22
-            tr = i11*D11 + 2*i12*D12 + i22*D22
-            Ms.append((M11, M12, M22, tr))
-            rows += [nr*M11, nr*M12, nr*M22, nr*tr]
-        if sersic is not None and index_free:
-            # ln n: dC = rv (d ln var/du)/2 (2S), the matrices of log hlr; then the amplitudes' own derivative
-            nu = nr*(dlvar.to(nr.dtype)/2).repeat_interleave(J_, -1)
-            rows += [nu*m_ for m_ in Ms[0]]
-            dnorm = (damp.to(nr.dtype)[..., None]*pamp).flatten(-2)/(2*math.pi*torch.sqrt(det))
-            rows.append(dnorm*f.to(norm.dtype)[..., lg])
-        coefs.append(torch.stack(rows, -2))
-    R = torch.cat(coefs, -2) @ E                                              # (B, k, L or L+15, P)
-    a = active[..., None, None]
-    if f is None: return R*a
-    dx2, dxy, dy2 = X.unbind(-2)
-    Q = R[:, :, L:].unbind(-2)
-    d = [dx*Q[0] + dy*Q[1], dx*Q[1] + dy*Q[2]]
-    d += [0.5*(dx2*Q[c] + 2*dxy*Q[c+1] + dy2*Q[c+2] - Q[c+3]) for c in (3, 7, 11)]  # G (u'Du - tr C^-1 D)/2
-    if sersic is not None and index_free: d.append(0.5*(dx2*Q[15] + 2*dxy*Q[16] + dy2*Q[17] - Q[18]) + Q[19])
-    return torch.cat([R[:, :, :L], torch.stack(d, 2)], 2)*a
+    tmpl = norm[..., None, :]*onehot                                          # template rows (B, k, L, G)
+    if f is None: return (tmpl*a) @ E
+    e = lambda t: t[..., None]
+    i11, i12, i22 = gs['i']
+    S, (dS1, dS2), rv = gs['S'], gs['dS'], gs['rv']
+    fg = f.to(norm.dtype)[..., lg]                                            # each Gaussian's flux (B, k, G)
+    nf = norm*fg                                                              # flux-weighted amplitudes
+    nr = nf*rv
+    quad, lead = [], []
+    sersic = gs['dlvar'] is not None and index_free
+    Ds = [tuple(2*x for x in S), dS1, dS2]                                    # dC = rv*D for log hlr, eta1, eta2
+    for j, D in enumerate(Ds + ([Ds[0]] if sersic else [])):
+        D11, D12, D22 = e(D[0]), e(D[1]), e(D[2])
+        M11 = i11*i11*D11 + 2*i11*i12*D12 + i12*i12*D22                       # M = C^-1 D C^-1
+        M12 = i11*i12*D11 + (i11*i22 + i12*i12)*D12 + i12*i22*D22
+        M22 = i12*i12*D11 + 2*i12*i22*D12 + i22*i22*D22
+        tr = i11*D11 + 2*i12*D12 + i22*D22
+        # dG/dθ = G (u'Mu - tr C^-1 D)/2 with u the offset: coefficients of dx², then dx dy, dy², 1
+        # ln n: dC = rv (d ln var/du)/2 (2S), the matrices of log hlr; then the amplitudes' own derivative
+        wt = nr if j < 3 else nr*(gs['dlvar'].to(nr.dtype)/2).repeat_interleave(J_, -1)
+        lead.append(0.5*wt*M11)
+        const = -0.5*wt*tr
+        if j == 3: const = const + (gs['damp'].to(nr.dtype)[..., None]*gs['pamp']).flatten(-2)/gs['sq']*fg
+        quad += [wt*M12, 0.5*wt*M22, const]
+    # rows: templates, then one row per shape parameter (its leading coefficient; dG/dmu = G C^-1 u: x, y), then the
+    # other coefficients
+    coefs = torch.cat([tmpl, torch.stack([nf*i11, nf*i22] + lead + [nf*i12] + quad, -2)], -2)*a
+    R = torch.matmul(coefs, E, out=_buffer(work, 'R', coefs.shape[:-1] + E.shape[-1:], E))  # (B, k, L+4NS-5, P)
+    dx, dy = gs['dx'], gs['dy']
+    dx2, dxy, dy2 = gs['X'].unbind(-2)
+    NS = 2 + len(lead)
+    o = L + NS                                                                # first of the other rows
+    R[:, :, L].mul_(dx).addcmul_(R[:, :, o], dy)                              # d/dx: dx Q11 + dy Q12
+    R[:, :, L+1].mul_(dy).addcmul_(R[:, :, o], dx)                            # d/dy: dx Q12 + dy Q22
+    for j in range(len(lead)):
+        q = o + 1 + 3*j
+        R[:, :, L+2+j].mul_(dx2).addcmul_(R[:, :, q], dxy).addcmul_(R[:, :, q+1], dy2).add_(R[:, :, q+2])
+    return R[:, :, :L+NS]
+
+def _model(xy, pos, loghlr, eta, comps, psf, active, f=None, logn=None, index_free=True, work=None):
+    """Unit-flux templates T (B, k, L, P) of every source and linear component, or given fluxes `f` (B, k, L) the
+    Jacobian rows J (B, k, L+5 or L+6, P) (`_rows`): for the 'sersic' profile at the indices `logn` (B, k) = ln n."""
+    return _rows(_gaussians(xy, pos, loghlr, eta, comps, psf, logn, work), active, f, index_free, work)
 
 def _comps(profile, dtype, device):
     """The profile's Gaussians as flat tensors: amplitudes (G,), variances (G,), index of their linear component (G,),
@@ -433,17 +471,33 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     ps = psf.tensors(mt, device)
     tt = lambda a, dt=torch.float64: torch.as_tensor(np.ascontiguousarray(a), dtype=dt, device=device)
     prior_sig = (pos_prior, size_prior, shape_prior, index_prior)
-    outs = []
-    flush = torch.set_flush_denormal(True)  # tiny wing values would otherwise make CPU arithmetic ~5x slower
-    try:
-        for s in tqdm(range(0, N, batch_size), disable=not progress):
-            sl = slice(s, s + batch_size)
+    nt = torch.get_num_threads()
+    # on a CPU, batches run side by side, one per thread, each with one torch thread: torch's own threads would split
+    # every operation and wait for each other after each, which costs most when another process holds a core
+    par = (torch.device(device).type == 'cpu' and nt > 1 and N > 1
+           and threading.current_thread() is threading.main_thread())
+    bsz = min(batch_size, -(-N//nt)) if par else batch_size
+    local = threading.local()
+    def run(s):
+        if par: torch.set_num_threads(1)        # in this thread (MKL's setting is per thread)
+        flush = torch.set_flush_denormal(True)  # tiny wing values would otherwise make CPU arithmetic ~5x slower
+        try:
+            sl = slice(s, s + bsz)
+            if not hasattr(local, 'work'): local.work = {}  # buffers reused by this thread's batches
             out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]),
                              tt(hlr0[sl]), tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions,
-                             min_coverage, tt(np.log(n0[sl])))
-            outs.append({kk: v.cpu().numpy() for kk, v in out.items()})
-    finally:
-        if flush: torch.set_flush_denormal(False)  # PyTorch's default
+                             min_coverage, tt(np.log(n0[sl])), work=local.work)
+            return {kk: v.cpu().numpy() for kk, v in out.items()}
+        finally:
+            if flush: torch.set_flush_denormal(False)  # PyTorch's default
+    starts = range(0, N, bsz)
+    if par:
+        torch.set_num_threads(1)
+        try:
+            with ThreadPoolExecutor(nt) as ex:
+                outs = list(tqdm(ex.map(run, starts), total=len(starts), disable=not progress))
+        finally: torch.set_num_threads(nt)
+    else: outs = [run(s) for s in tqdm(starts, disable=not progress)]
     res = {kk: np.concatenate([o[kk] for o in outs]) for kk in outs[0]}
     t = Table()
     t['stamp'] = np.repeat(np.arange(N), k)
@@ -463,7 +517,7 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
     return t
 
 # %% ../nbs/07_photometry.ipynb #506e1d14
-def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
+def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar, work=None):
     """Gauss-Newton normal equations H (B, n, n), gradient (B, n), chi2 with the prior terms (B,) and data chi2 (B,),
     all double; parameters ordered per source: L fluxes, then 5 shape (6 with a Sérsic index).
     J: Jacobian rows (B, k, L+5 or L+6, P) from `_model`."""
@@ -472,10 +526,10 @@ def _normal_eq(J, f, d, sw, active, theta, theta0, prior_ivar):
     NS = n5 - L
     m = (f.to(J.dtype)[..., None]*J[:, :, :L]).sum((1, 2))                    # (B, P)
     rw = (d - m)*sw                                                           # whitened residual
-    Jw = J.reshape(B, -1, P)*sw[:, None]
+    Jw = torch.mul(J, sw[:, None, None], out=_buffer(work, 'Jw', J.shape, J)).view(B, -1, P)
     H = (Jw @ Jw.transpose(1, 2)).double()
     # a sum, not a matrix-vector product: those round differently per batch size
-    grad = -(Jw*rw[:, None]).sum(-1).double()
+    grad = -Jw.mul_(rw[:, None]).sum(-1).double()
     chi2 = (rw*rw).sum(-1).double()
     zero = torch.zeros(B, k, L, dtype=H.dtype, device=H.device)
     H = H + torch.diag_embed(torch.cat([zero, prior_ivar.expand(B, k, NS)], 2).reshape(B, -1))
@@ -505,70 +559,79 @@ def _inv_psd(M, rcond=None):
     return inv, (V**2*small[:, None]).sum(-1) > 1e-4
 
 def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3,
-               logn0=None, fit_index=None):
+               logn0=None, fit_index=None, work=None):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
     Large tensors stay in the model's precision; the small normal equations are solved in double.
     Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per
-    stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit, and fits the two groups apart."""
+    stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit (elsewhere it is held fixed)."""
     B, k = pos0.shape[:2]
     L = int(comps[2].max()) + 1
     sersic = comps[3] is not None
-    free_n = sersic and refine and fit_index is not False
-    NS = 6 if free_n else 5                                                   # shape parameters per source
     dd = torch.float64
     mt = xy.dtype
     given = torch.isfinite(pos0).all(-1).to(dd)
     p0 = torch.nan_to_num(pos0)
-    # (B, k, NS): dx, dy, log hlr, eta1, eta2 (, ln n)
+    # (B, k, 5): dx, dy, log hlr, eta1, eta2; a sixth, ln n, where the index is fitted
     theta0 = torch.cat([torch.zeros_like(p0), torch.log(torch.nan_to_num(hlr0, nan=2.0).clamp(min=0.3))[..., None],
-                        torch.nan_to_num(eta0)] + ([logn0[..., None]] if free_n else []), -1)
+                        torch.nan_to_num(eta0)], -1)
+    free_n = False                                     # (set below, once the linear fit has measured the S/N)
     un = lambda th, rows=slice(None): (th[..., 5] if free_n else logn0[rows]).to(mt) if sersic else None
     sw = torch.sqrt(w)
+    # the Gaussians at the initial parameters, for the templates and the first Jacobian
+    work = {} if work is None else work                # buffers reused by every evaluation (and batch)
+    gs0 = _gaussians(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:5].to(mt), comps, ps, un(theta0), work)
+    T = _rows(gs0, given)
     # fraction of each source's unit-flux initial model on usable pixels: below `min_coverage` it is not fitted
-    T = _model(xy, p0.to(mt), theta0[..., 2].to(mt), theta0[..., 3:5].to(mt), comps, ps, given.to(mt), logn=un(theta0))
     cover = (T*(w > 0)[:, None, None]).sum(-1).double().mean(-1)             # (B, k)
     active = given*(cover >= min_coverage)
     def model(th, f=None, rows=slice(None)):  # the model (or Jacobian) of the stamps `rows` at parameters th
         return _model(xy, (p0[rows] + th[..., :2]).to(mt), th[..., 2].to(mt), th[..., 3:5].to(mt), comps, ps,
-                      active[rows].to(mt), f, un(th, rows), free_n)
+                      active[rows].to(mt), f, un(th, rows), free_n, work)
     nl = k*L
-    theta = theta0.clone()
     T = T*active.to(mt)[..., None, None]
     Tw = T.reshape(B, nl, -1)*sw[:, None]
     cov, bad = _inv_psd((Tw @ Tw.transpose(1, 2)).double() + torch.diag_embed(1 - active.repeat_interleave(L, 1)),
                         RCOND)
     f = (cov*(Tw*(d*sw)[:, None]).sum(-1).double()[:, None]).sum(-1).reshape(B, k, L)
     bad = bad.reshape(B, k, L)
-    if free_n:  # the index is free only as far as the data measure it
+    index_on = torch.zeros(B, dtype=torch.bool, device=d.device)            # stamps whose index is fitted
+    if sersic and refine and fit_index is not False:  # the index is free only as far as the data measure it
         snr0 = f.sum(-1)/torch.sqrt(_source_var(cov, k, L).clamp(min=1e-30))
-        if fit_index is None:  # stamps where no source reaches INDEX_SNR keep the index fixed, and skip its derivatives
-            bright = ((snr0*active).max(-1).values >= INDEX_SNR)
-            if not bright.all():
-                args = lambda m: (d[m], w[m], pos0[m], hlr0[m], eta0[m], xy, comps, ps, refine, n_iter, prior_sig,
-                                  fit_positions, min_coverage, logn0[m])
-                parts = [(m, _fit_batch(*args(m), fit_index=fi)) for m, fi in ((bright, True), (~bright, False))
-                         if m.any()]
-                order = torch.argsort(torch.cat([m.nonzero()[:, 0] for m, _ in parts]))
-                return {c: torch.cat([o[c] for _, o in parts])[order] for c in parts[0][1]}
+        # stamps where no source reaches INDEX_SNR keep the index fixed (its parameter masked out of their fit)
+        index_on = (snr0*active).max(-1).values >= INDEX_SNR if fit_index is None else ~index_on
+        free_n = bool(index_on.any())                # else no index derivatives at all
+    NS = 6 if free_n else 5                                                   # shape parameters per source
+    if free_n: theta0 = torch.cat([theta0, logn0[..., None]], -1)
+    theta = theta0.clone()
     if refine:
         ps_, ss_, es_, ns_ = prior_sig
         sig0 = torch.tensor([ps_, ps_, ss_, es_, es_, ns_][:NS], dtype=dd, device=d.device)
         prior_ivar = (1/sig0**2).expand(B, k, NS).clone()
         if free_n:  # within a stamp that frees it, a source's index prior narrows below S/N `INDEX_SNR`
             prior_ivar[..., 5] = prior_ivar[..., 5]/(snr0/INDEX_SNR).clamp(1e-3, 1)**2
-        free = torch.ones(k, L + NS, dtype=dd, device=d.device)
-        if not fit_positions: free[:, L:L+2] = 0
-        mask = (free[None]*active[..., None]).reshape(B, -1)                   # 0 for fixed or absent parameters
+        free = torch.ones(B, k, L + NS, dtype=dd, device=d.device)
+        if not fit_positions: free[..., L:L+2] = 0
+        if free_n: free[..., L+5] = index_on[:, None].to(dd)
+        mask = (free*active[..., None]).reshape(B, -1)                        # 0 for fixed or absent parameters
         fix = torch.diag_embed(1 - mask)
-        H, grad, chi, chi2 = _normal_eq(model(theta, f), f, d, sw, active, theta, theta0, prior_ivar)
+        J0 = _rows(gs0, active.to(mt), f, free_n, work)
+        del gs0
+        Jc = _buffer(work, 'Jc', J0.shape, J0).copy_(J0)      # Jacobian at the last accepted parameters
+        H, grad, chi, chi2 = _normal_eq(J0, f, d, sw, active, theta, theta0, prior_ivar, work)
         lam = torch.full((B,), 1e-3, dtype=dd, device=d.device)
         live = torch.arange(B, device=d.device)        # stamps still moving: a converged stamp leaves the batch
         for _ in range(n_iter):
             if len(live) == 0: break
-            Hl, ml, laml = H[live], mask[live], lam[live]
-            A = Hl + laml[:, None, None]*torch.diag_embed(torch.diagonal(Hl, dim1=1, dim2=2))
-            A = A*ml[:, :, None]*ml[:, None] + fix[live]
-            sol, info = torch.linalg.solve_ex(A, (grad[live]*ml)[..., None])
+            Hl, ml = H[live], mask[live]
+            Hm = Hl*ml[:, :, None]*ml[:, None] + fix[live]
+            gl = (grad[live]*ml)[..., None]
+            # converged where the Gauss-Newton model predicts less than CONVERGED_DCHI2 to gain: no step is tried
+            go = ~((gl*torch.linalg.solve_ex(Hm, gl)[0]).sum((1, 2)) < CONVERGED_DCHI2)
+            live, Hl, ml, Hm, gl = live[go], Hl[go], ml[go], Hm[go], gl[go]
+            if len(live) == 0: break
+            laml = lam[live]
+            A = Hm + laml[:, None, None]*torch.diag_embed(torch.diagonal(Hl, dim1=1, dim2=2)*ml)
+            sol, info = torch.linalg.solve_ex(A, gl)
             step = -sol[..., 0].reshape(len(live), k, L + NS)
             fc = f[live] + step[..., :L]
             tc = theta[live] + step[..., L:]
@@ -577,29 +640,32 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
             tc[..., :2] = tc[..., :2]*(3*ps_/sh.clamp(min=3*ps_))
             tc[..., 2] = torch.minimum(torch.maximum(tc[..., 2], t0l[..., 2] - 3), t0l[..., 2] + 3)
             if free_n: tc[..., 5] = tc[..., 5].clamp(*map(math.log, SERSIC_N_RANGE))
-            Hc, gc, cc, c2 = _normal_eq(model(tc, fc, live), fc, d[live], sw[live], active[live], tc, t0l,
-                                        prior_ivar[live])
+            Jn = model(tc, fc, live)
+            Hc, gc, cc, c2 = _normal_eq(Jn, fc, d[live], sw[live], active[live], tc, t0l, prior_ivar[live], work)
             ok = (info == 0) & torch.isfinite(cc) & (cc <= chi[live])
             gain = chi[live] - cc
             up = live[ok]
             f[up], theta[up], H[up], grad[up], chi[up], chi2[up] = fc[ok], tc[ok], Hc[ok], gc[ok], cc[ok], c2[ok]
+            # the accepted steps' Jacobians, kept for the errors
+            Jc.index_copy_(0, up, Jn if len(up) == len(live) else Jn.index_select(0, ok.nonzero()[:, 0]))
             lam[live] = torch.where(ok, laml/3, laml*5).clamp(1e-7, 1e7)
             live = live[~(ok & (gain < CONVERGED_DCHI2))]
         covf, badf = _inv_psd(H*mask[:, :, None]*mask[:, None] + fix, RCOND)
         idx = (torch.arange(k, device=d.device)[:, None]*(L + NS) + torch.arange(L, device=d.device)).reshape(-1)
         cov, bad = covf[:, idx][:, :, idx], badf[:, idx].reshape(B, k, L)
-        Jf = model(theta, f)                                                  # (B, k, L+NS, P) at the solution
-        Tfin = Jf[:, :, :L]
+        Tfin = Jc[:, :, :L]                                                   # Jc (B, k, L+NS, P) at the solution
         rw = (d - (f.to(mt)[..., None]*Tfin).sum((1, 2)))*sw
-        score = (Jf.reshape(B, -1, d.shape[-1])*(sw*rw)[:, None]).double()*mask[..., None]
-        cov_rob = (covf @ (score @ score.transpose(1, 2)) @ covf)[:, idx][:, :, idx]
+        J2 = Jc.view(B, -1, d.shape[-1])
+        score = torch.mul(J2, (sw*rw)[:, None], out=_buffer(work, 'Jw', J2.shape, J2))
+        score = _buffer(work, 'score', score.shape, H).copy_(score)            # double
+        cov_rob = (covf @ ((score @ score.transpose(1, 2))*mask[:, :, None]*mask[:, None]) @ covf)[:, idx][:, :, idx]
     else:
         Tfin = T
         rw = (d - (f.to(mt)[..., None]*T).sum((1, 2)))*sw
         chi2 = (rw**2).sum(-1).double()
         score = (Tw*rw[:, None]).double()
         cov_rob = cov @ (score @ score.transpose(1, 2)) @ cov
-    npar = L + (NS - (0 if fit_positions else 2) if refine else 0)
+    npar = L + (NS - (0 if fit_positions else 2) - (~index_on).to(dd)*(NS - 5) if refine else 0)
     dof = (w > 0).sum(-1).to(dd) - active.sum(-1)*npar
     g = theta[..., 3:5]/torch.sqrt(1 + (theta[..., 3:5]**2).sum(-1, keepdim=True))
     var_tot, var_rob = _source_var(cov, k, L), _source_var(cov_rob, k, L)
