@@ -25,10 +25,10 @@ from . import photometry as _phot
 # %% auto #0
 __all__ = ['DEFAULT_SURVEY', 'SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_LINK', 'MAX_GROUP', 'MAX_CONTEXT',
            'SKY_THRESHOLDS', 'REF_THRESHOLDS', 'DETECT_KEYS', 'to_enhanced', 'to_ground', 'ground_psf', 'as_image',
-           'enhanced_noise', 'shipped_detection', 'enhance_stamps', 'enhanced_detection_image', 'sky_stats',
-           'detect_enhanced', 'confirmation_noise', 'confirmation_units', 'unit_colours', 'survival_levels',
-           'ground_positions', 'confirm_detections', 'cached_settings', 'cache_settings', 'blank_sky',
-           'blank_sky_density', 'calibrate_detection', 'DetectionSettings', 'DetectionValidation', 'store_detection',
+           'enhanced_noise', 'enhance_stamps', 'enhanced_detection_image', 'sky_stats', 'detect_enhanced',
+           'confirmation_noise', 'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions',
+           'confirm_detections', 'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density',
+           'calibrate_detection', 'DetectionSettings', 'DetectionValidation', 'shipped_detection', 'store_detection',
            'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
@@ -84,16 +84,6 @@ def enhanced_noise(noise, # noise per ground pixel (input units)
                    model)->float:
     "Reference noise on the enhanced grid: the ground noise spread over the `scale`² finer pixels."
     return float(np.mean(noise))/model.scale**2
-
-def shipped_detection(model, method:str='sep')->DetectionSettings|None:
-    """Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or the older
-    `meta['detect_threshold']`), if any."""
-    meta = model.meta or {}
-    d = meta.get('detection')
-    if isinstance(d, dict) and isinstance(d.get(method), dict): return DetectionSettings.from_dict(d[method])
-    t = meta.get('detect_threshold')
-    if isinstance(t, dict): t = t.get(method)
-    return None if t is None else DetectionSettings(threshold=float(t))
 
 # %% ../nbs/07b_deblend.ipynb #97492cf9
 def enhance_stamps(stamps:np.ndarray, # (N, h, w) or (N, bands, h, w) ground stamps, any flux unit
@@ -639,6 +629,16 @@ class DetectionValidation:
         "From `{'validation': {...}}` or a flat dict of older weights."
         d = d.get('validation', d)
         return cls(**{f.name: float(d[f.name]) for f in fields(cls) if d.get(f.name) is not None})
+
+def shipped_detection(model, method:str='sep')->DetectionSettings|None:
+    """Detection settings shipped with `model`: its JSON `meta['detection'][method]` (or the older
+    `meta['detect_threshold']`), if any."""
+    meta = model.meta or {}
+    d = meta.get('detection')
+    if isinstance(d, dict) and isinstance(d.get(method), dict): return DetectionSettings.from_dict(d[method])
+    t = meta.get('detect_threshold')
+    if isinstance(t, dict): t = t.get(method)
+    return None if t is None else DetectionSettings(threshold=float(t))
 
 # %% ../nbs/07b_deblend.ipynb #85aab6bb
 def store_detection(path, # weights path of an enhancer (with or without suffix)
