@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 import ganblend
 from . import core
 from .core import Image, InputError, ConfigError, get_survey
+from .models import update_weights_meta
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
@@ -604,7 +605,7 @@ class DetectionSettings:
         """Settings from a dict: `{'settings': {...}, 'validation': {...}}` as `store_detection` writes it, or one flat
         dict (older weights); other keys (validation figures) are left out."""
         d = d.get('settings', d)
-        known = {f.name: f.type for f in fields(cls)}
+        known = {f.name for f in fields(cls)}
         conv = lambda k, v: v if v is None or k in ('sep_filter', 'clean') else (int(v) if k == 'minarea' else float(v))
         return cls(**{k: conv(k, v) for k, v in d.items() if k in known})
 
@@ -653,13 +654,7 @@ def store_detection(path, # weights path of an enhancer (with or without suffix)
     bands = list(model.ground_bands)
     st, val = calibrate_detection(model, bands[0] if len(bands) == 1 else 'hsc-i', method, bands=bands,
                                   progress=progress, **kw)
-    p = Path(path)
-    js = (p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p)
-    js = js.with_name(js.name + '.json')
-    info = json.loads(js.read_text())
-    info.setdefault('meta', {}).setdefault('detection', {})[method] = dict(settings=st.to_dict(),
-                                                                           validation=val.to_dict())
-    with core.atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1))
+    update_weights_meta(path, ('detection', method), dict(settings=st.to_dict(), validation=val.to_dict()))
     return st, val
 
 # %% ../nbs/07b_deblend.ipynb #9e835a36

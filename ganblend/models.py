@@ -18,7 +18,7 @@ from scipy import sparse
 import galsim
 
 import ganblend
-from .core import ConfigError, InputError, WeightsError, get_survey, HST_BANDS, HSC_BANDS
+from .core import ConfigError, InputError, WeightsError, get_survey, HST_BANDS, HSC_BANDS, atomic_output
 from .data import collate_items
 
 # %% auto #0
@@ -26,7 +26,7 @@ __all__ = ['MODEL_CLASSES', 'WEIGHTS_DIR', 'EnhancerConfig', 'DCGANConfig', 'reb
            'gaussian_kernel1d', 'degrade', 'fft_convolve', 'survey_psf', 'psf_matching_kernel', 'matching_kernels',
            'upsample_int', 'ResBlock', 'EnhancerBase', 'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator',
            'DCGANDiscriminator', 'DCGAN', 'FlowConfig', 'FlowNet', 'FlowEnhancer', 'FlowModel', 'register_model',
-           'shipped_models', 'resolve_weights', 'save_model', 'load_model']
+           'shipped_models', 'resolve_weights', 'weights_paths', 'update_weights_meta', 'save_model', 'load_model']
 
 # %% ../nbs/03_models.ipynb #e2f6864e
 _COUNTERPART = {'g': 'hst-f435w', 'r': 'hst-f606w', 'i': 'hst-f775w', 'z': 'hst-f850lp'}
@@ -903,10 +903,24 @@ def resolve_weights(model # a shipped name ('hsc-i') or a weights path, with or 
                            "train one with ganblend-train or pass a weights path")
     return WEIGHTS_DIR/s
 
-def _paths(path):
+def weights_paths(path)->tuple:
+    "(`.safetensors`, `.json`) files of the weights `path`, given with or without a suffix."
     p = Path(path)
     base = p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p
     return base.with_name(base.name + '.safetensors'), base.with_name(base.name + '.json')
+
+def update_weights_meta(path, # weights path, with or without suffix
+                        keys:tuple, # where in `meta`, e.g. ('detection', 'sep')
+                        value # JSON-serialisable
+                       )->Path:
+    "Set `meta[keys[0]]...[keys[-1]] = value` in the weights' JSON file, atomically; every other key is kept."
+    js = weights_paths(path)[1]
+    info = json.loads(js.read_text())
+    d = info.setdefault('meta', {})
+    for k in keys[:-1]: d = d.setdefault(k, {})
+    d[keys[-1]] = value
+    with atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1))
+    return js
 
 def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
                path, # output path without suffix (a .safetensors/.json suffix is also accepted)
@@ -921,7 +935,7 @@ def save_model(model:nn.Module, # EnhanceGAN, Enhancer or DCGAN
         model = model.generator
     name = type(model).__name__
     if name not in MODEL_CLASSES: raise ConfigError(f"save_model: cannot save a {name}; known: {list(MODEL_CLASSES)}")
-    st, js = _paths(path)
+    st, js = weights_paths(path)
     state = {k: v.detach().to('cpu').contiguous().clone() for k, v in model.state_dict().items()}
     # a DCGAN keeps its class; only the generator's tensors are stored
     dc_gen = generator_only and isinstance(model, DCGAN)
@@ -942,7 +956,7 @@ def load_model(path, # weights path with or without suffix
               )->nn.Module:
     "Model saved by `save_model`, in eval mode, with `.meta` and `.config_hash`; `WeightsError` if anything is wrong."
     from safetensors import safe_open
-    st, js = _paths(path)
+    st, js = weights_paths(path)
     for p in (st, js):
         if not p.exists(): raise WeightsError(f"{p}: no such weights file")
     try: info = json.loads(js.read_text())

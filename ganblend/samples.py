@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from . import core
 from .core import InputError
+from .models import update_weights_meta
 from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
@@ -273,13 +274,7 @@ def samples_calibration(model, # enhancer
 def store_samples_calibration(path, # weights path of an enhancer (with or without suffix)
                               cal:SamplesCalibration)->Path:
     "Write `cal` into the enhancer's JSON `meta['samples'][str(k)]`, atomically; every other key is kept."
-    p = Path(path)
-    js = p.with_suffix('') if p.suffix in ('.safetensors', '.json') else p
-    js = js.with_name(js.name + '.json')
-    info = json.loads(js.read_text())
-    info.setdefault('meta', {}).setdefault('samples', {})[str(cal.k)] = cal.to_dict()
-    with core.atomic_output(js, overwrite=True) as tmp: tmp.write_text(json.dumps(info, indent=1))
-    return js
+    return update_weights_meta(path, ('samples', str(cal.k)), cal.to_dict())
 
 # %% ../nbs/07d_samples.ipynb #185a827f
 SAMPLE_COLUMNS = ('p_two_raw', 'p_two', 'n_matched', 'flux_err_samples', 'flux_err_total')
