@@ -26,8 +26,8 @@ __all__ = ['SURVEYS', 'HST_BANDS', 'HSC_BANDS', 'PHOT_KEYWORDS', 'BAD_MASK_PLANE
            'MAX_PIXELS', 'NODATA_REASONS', 'GanblendError', 'InputError', 'ConfigError', 'WeightsError', 'input_error',
            'SurveySpec', 'get_survey', 'atomic_output', 'make_wcs', 'wcs_pixel_scale', 'rescale_wcs', 'Image',
            'phot_keywords', 'mask_planes', 'decode_mask', 'bad_mask_bits', 'header_pixel_scale', 'read_image',
-           'write_image', 'write_mef', 'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'script',
-           'add_provenance']
+           'write_image', 'write_mef', 'estimate_noise', 'image_noise', 'measure_fwhm', 'psf_fwhm_of', 'band_psfs',
+           'script', 'add_provenance']
 
 # %% ../nbs/00_core.ipynb #9ff9a11c
 class GanblendError(Exception):
@@ -575,6 +575,35 @@ def psf_fwhm_of(im:Image, # image (its `psf` and header are consulted)
         if k in im.header: return float(im.header[k])
     if survey is not None: return get_survey(survey).psf_fwhm
     raise input_error(im.path, "has no PSF (no PSF HDU, no PSF_FWHM/SEEING keyword); give --psf or --survey")
+
+# %% ../nbs/00_core.ipynb #b7a1c2d3
+def band_psfs(im, # `core.Image` (2-D or a band cube)
+              psf=None, # PSF image (2-D, or a cube of one plane per band) or a FITS file holding one; None: from `im`
+              survey:str|None=None, # survey-band key for a missing FWHM
+             )->list:
+    """One normalised PSF image per band of `im`, on its pixel grid. From, in order: `psf`; the image's PSF HDU (a
+    cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ..., numbered as FITS
+    numbers axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with
+    GalSim. A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
+    src, p = (psf, psf) if psf is not None else (im.path, im.psf)
+    if isinstance(p, (str, Path)): p = read_image(p, pixel_scale=im.pixel_scale).cube
+    if p is not None:
+        p = np.asarray(p, dtype=np.float64)
+        planes = [p] if p.ndim == 2 else list(p) if p.ndim == 3 else []
+        if len(planes) == 1: planes = planes*im.nbands
+        if len(planes) != im.nbands:
+            raise InputError(f"{src}: PSF of shape {p.shape} for an image of {im.nbands} band(s): "
+                             "give one 2-D PSF or one plane per band")
+        bad = [b for b, q in enumerate(planes) if not (np.isfinite(q).all() and q.sum() > 0)]
+        if bad: raise InputError(f"{src}: PSF plane {bad[0]} is not finite with a positive sum")
+        return [q/q.sum() for q in planes]
+    import galsim
+    keyed = [next((float(im.header[f'{k}{b + 1}']) for k in ('PSF_FWHM', 'SEEING') if f'{k}{b + 1}' in im.header), None)
+             for b in range(im.nbands)]
+    fw = [f if f is not None else psf_fwhm_of(im, survey) for f in keyed]
+    n = int(2*np.ceil(6*max(fw)/im.pixel_scale) + 1)
+    return [galsim.Kolmogorov(fwhm=f).drawImage(nx=n, ny=n, scale=im.pixel_scale).array.astype(np.float64) for f in fw]
+
 
 # %% ../nbs/00_core.ipynb #0bcf82f4
 def script(func=None, pos:list|None=None):

@@ -30,7 +30,7 @@ __all__ = ['DEFAULT_SURVEY', 'SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_
            'confirmation_noise', 'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions',
            'confirm_detections', 'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density',
            'calibrate_detection', 'DetectionSettings', 'DetectionValidation', 'shipped_detection', 'store_detection',
-           'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
+           'image_seeing', 'model_input', 'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 DEFAULT_SURVEY = 'hsc-i'  # survey-band key of the defaults (PSF, noise, model) when none is given; never a pixel scale
@@ -485,7 +485,9 @@ def calibrate_detection(model, # enhancer
             _SETTINGS[key] = d
             return DetectionSettings.from_dict(d), DetectionValidation.from_dict(d)
     from ganblend.blends import simulate_blends, simulate_isolated
-    kw = dict(ground_bands=bands, space_bands=model.space_bands, progress=progress)
+    at_seeing = dict(zip(model.ground_bands, model.ground_seeing_bands))   # data at the model's own seeing
+    sim_bands = tuple(at_seeing.get(g, g) for g in bands)
+    kw = dict(ground_bands=sim_bands, space_bands=model.space_bands, progress=progress)
     iso, bl = simulate_isolated(n, seed=seed, **kw), simulate_blends(n, seed=seed + 1, **kw)
     rng = np.random.default_rng(seed)
     noise = np.array([get_survey(b).noise_sigma for b in bands])
@@ -502,7 +504,7 @@ def calibrate_detection(model, # enhancer
     if confirm:  # the confirmation band: `survey` (the first band of a multi-band model)
         b = bands.index(survey) if survey in bands else 0
         gc_iso, gc_bl = g_iso[:, b], g_bl[:, b]
-        psf_c = _phot.fit_psf_gmm(ground_psf(Image(gc_bl[0], get_survey(bands[b]).pixel_scale), bands[b]))
+        psf_c = _phot.fit_psf_gmm(ground_psf(Image(gc_bl[0], get_survey(bands[b]).pixel_scale), sim_bands[b]))
     S = np.array([-np.inf if s is None else s for s in snrs])[:, None]
     T = np.array([-np.inf if t is None else t for t in taus])[None]
     def hit(pairs):  # (snr cut, level) grid: does any pair of sources (min S/N, min level) pass both cuts
@@ -658,17 +660,42 @@ def store_detection(path, # weights path of an enhancer (with or without suffix)
     return st, val
 
 # %% ../nbs/07b_deblend.ipynb #9e835a36
-def _model_grid(im:Image, model, noise)->tuple:
-    "(cube on the model's ground grid, its noise per band, `ratio` = input pixel scale / model pixel scale)."
+def _model_grid(im:Image, model, noise, cube=None)->tuple:
+    """(cube on the model's ground grid, its noise per band, `ratio` = input pixel scale / model pixel scale); `cube`
+    replaces `im.cube` (e.g. PSF-matched)."""
+    cube = im.cube if cube is None else cube
     ps_model = model.ground_pixel_scale
     ratio = im.pixel_scale/ps_model
-    if abs(ratio - 1) <= 1e-3: return im.cube, np.asarray(noise, float), 1.0
+    if abs(ratio - 1) <= 1e-3: return cube, np.asarray(noise, float), 1.0
     if max(ratio, 1/ratio) > _enh.MAX_SCALE_MISMATCH:
         raise InputError(f"{im.path}: pixel scale {im.pixel_scale:.4g}\"/px is {ratio:.2f}× "
                          f"the model's {ps_model}\"/px "
                          f"(more than {_enh.MAX_SCALE_MISMATCH}× off); use a model trained for this pixel scale")
-    cube = _enh.resample_flux(im.cube, ratio)
+    cube = _enh.resample_flux(cube, ratio)
     return cube, np.array([core.estimate_noise(b) for b in cube]), float(ratio)
+
+def image_seeing(psf_imgs:list, # one PSF image per band (`core.band_psfs`)
+                 pixel_scale:float # arcsec per pixel
+                )->float:
+    "The image's seeing for the choice of model: the median over bands of the PSF FWHM (arcsec, `core.measure_fwhm`)."
+    return float(np.median([core.measure_fwhm(q, pixel_scale) for q in psf_imgs]))
+
+def model_input(im:Image, # the input image
+                model, # the enhancer
+                psf_imgs:list, # one PSF image per band of `im`
+                noise, # noise σ per pixel per band (input units)
+                cube=None, # pixels replacing `im.cube` (e.g. a perturbed copy)
+                seed:int=0 # seed of the white noise of the PSF matching
+               )->tuple:
+    """(data on the model's ground grid, its noise per band, pixel-scale ratio, seeing dict): bands sharper than the
+    model's ground PSF are first PSF-matched onto it (`enhance.match_seeing`); the dict records the image's FWHM per
+    band and the model's (arcsec), for the catalog metadata."""
+    cube = im.cube if cube is None else cube
+    matched, fw, done = _enh.match_seeing(cube, psf_imgs, im.pixel_scale, model, noise, seed)
+    data, noise_e, ratio = _model_grid(im, model, noise, matched)
+    seeing = dict(image_fwhm=[round(f, 4) for f in fw], model_fwhm=[float(f) for f in model.ground_psf_fwhm],
+                  psf_matched=done)
+    return data, noise_e, ratio, seeing
 
 _PSF_GMMS, _PSF_LOCK = {}, threading.Lock()
 
@@ -741,7 +768,9 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
            )->Table:
     "Enhance, detect on the enhanced image, measure fluxes on the original pixels: one row per source found."
     im = as_image(image, survey)
-    model = _enh.enhancer_for(model, survey, fallback=None)
+    psf_imgs = core.band_psfs(im, psf, survey)    # one PSF per band
+    # with no model given, the survey's model nearest in seeing (`enhance.seeing_bank`)
+    model = _enh.enhancer_for(model, survey, fallback=None, seeing=image_seeing(psf_imgs, im.pixel_scale))
     nb_model = model.in_bands
     if im.nbands != nb_model:
         raise InputError(f"{im.path}: has {im.nbands} band(s); model {model.label!r} needs {nb_model} "
@@ -750,9 +779,8 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     if noise_b.size == 1: noise_b = np.repeat(noise_b, im.nbands)
     if not np.all(np.isfinite(noise_b) & (noise_b > 0)):
         raise InputError(f"{im.path}: noise {noise_b} is not positive (blank image?)")
-    psf_imgs = _phot.band_psfs(im, psf, survey)    # one PSF per band
     settings = resolve_detection(model, survey, detect_method, threshold, deblend_cont, detection, progress)
-    data, noise_e, ratio = _model_grid(im, model, noise_b)
+    data, noise_e, ratio, seeing = model_input(im, model, psf_imgs, noise_b)
     enh = _enh.enhance(data if im.data.ndim == 3 else data[0], model, noise=noise_e, progress=progress)
     det = detect_enhanced(enh, noise_e, model, method=detect_method, survey=survey, **settings.detect_kwargs())
     ny, nx = im.shape
@@ -803,7 +831,8 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
         for c in out.colnames:
             if c.startswith('flux'): out[c].unit = im.bunit
     note = _ood_columns(out, data, noise_e, ratio, (ny, nx), model) if ood else None
-    out.meta.update(dict(model=model.label, survey=survey, detection=settings.to_dict(), detect_method=detect_method,
+    out.meta.update(dict(model=model.label, survey=survey, seeing=seeing, detection=settings.to_dict(),
+                         detect_method=detect_method,
                          pixel_scale=im.pixel_scale, noise=noise_b.tolist(), source=Path(str(im.path)).name,
                          masked_pixels=dict(im.masked), ganblend=ganblend.__version__))
     if im.nbands > 1: out.meta.update(ref_band=b, bands=bands)

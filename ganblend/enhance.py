@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/enhance.html.md"""
 
 # %% ../nbs/04b_enhance.ipynb #80ed56e0
 from __future__ import annotations
-import math, sys, warnings
+import json, math, sys, warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +16,16 @@ from tqdm import tqdm
 
 import ganblend
 from .core import (InputError, WeightsError, ConfigError, read_image, write_image, image_noise,
-                           estimate_noise, rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef)
+                           estimate_noise, rescale_wcs, add_provenance, script, get_survey, atomic_output, write_mef,
+                           measure_fwhm)
 from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_model, save_model, rebin_matrix,
-                             WEIGHTS_DIR, resolve_weights, shipped_models)
+                             WEIGHTS_DIR, resolve_weights, shipped_models, weights_paths)
 
 # %% auto #0
-__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'available_enhancers', 'load_enhancer',
+__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'available_enhancers', 'load_enhancer',
            'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
-           'enhance_fits', 'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
+           'enhance_fits', 'seeing_bank', 'nearest_seeing', 'model_psf_image', 'match_seeing', 'enhance_cli',
+           'blank_level', 'tile_profile', 'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -226,12 +228,15 @@ def resample_flux(data:np.ndarray, # (bands, h, w) flux per pixel, NaN where bad
 
 def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: the survey's shipped model
                  survey:str|None='hsc-i', # survey-band key of the data
-                 fallback:str|None='hsc-i' # model used when the survey has no shipped one (None: `WeightsError`)
+                 fallback:str|None='hsc-i', # model used when the survey has no shipped one (None: `WeightsError`)
+                 seeing:float|None=None, # arcsec, PSF FWHM of the data: picks the nearest of `seeing_bank(survey)`
                 )->torch.nn.Module:
-    "The enhancer a command uses: `model` itself, loaded by name or path, or the survey's shipped model."
+    """The enhancer a command uses: `model` itself, loaded by name or path, or the survey's shipped model (at the
+    seeing nearest to `seeing`, when given)."""
     if isinstance(model, torch.nn.Module): return model
     if model is not None: return load_enhancer(model)
     name = str(survey).lower()
+    if seeing is not None and (bank := seeing_bank(name)): return load_enhancer(nearest_seeing(seeing, bank)[1])
     return load_enhancer(name if fallback is None or name in available_enhancers() else fallback)
 
 _DROP = ('NOISE', 'SKYSIG', 'SIGMA', 'SEEING', 'FWHM', 'PSF_FWHM', 'SATURATE', 'GAIN')
@@ -247,6 +252,13 @@ def _output_mask(nodata, bad, ratio, shape):
     mask[inf] |= np.int32(1 << OUTPUT_MASK_PLANES['INFILLED'][0])
     return mask, nd
 
+def _given_psfs(im, psf)->list|None:
+    "One PSF image per band when the user or the file gives one (`psf`, a PSF HDU, FWHM keywords), else None."
+    from ganblend.core import band_psfs
+    given = psf is not None or im.psf is not None or any(k in im.header for k in ('PSF_FWHM', 'SEEING', 'FWHM')) \
+        or any(f'{k}1' in im.header for k in ('PSF_FWHM', 'SEEING'))
+    return band_psfs(im, psf) if given else None
+
 def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  out_path, # output FITS on the space pixel grid
                  model=None, # an `Enhancer`, a weights path or a shipped name (default: the survey's, else 'hsc-i')
@@ -258,22 +270,30 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  progress:bool=True, # progress bar
                  bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                  infill:bool=True, # keep the model's in-fill where the MASK says NO_DATA (False: NaN there)
+                 psf=None, # PSF image or FITS file (a cube: one plane per band); None: the file's PSF HDU or keywords
                 )->Path:
     """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
-    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED); returns `out_path`."""
+    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED); returns `out_path`. With a PSF (`psf`, the file's PSF HDU or FWHM
+    keywords) and no `model`, the survey's model nearest in seeing is used, and sharper bands are PSF-matched onto
+    it (`match_seeing`)."""
     out_path = Path(out_path)
     if out_path.exists() and not overwrite:
         raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
     if not out_path.parent.is_dir():  # fail before the work
         raise InputError(f"{out_path}: directory {out_path.parent} does not exist")
-    model = enhancer_for(model, survey)
-    cfg = model.cfg
     im = read_image(in_path, survey=survey, bad_bits=bad_bits)
+    psfs = _given_psfs(im, psf)
+    seeing = float(np.median([measure_fwhm(q, im.pixel_scale) for q in psfs])) if psfs else None
+    model = enhancer_for(model, survey, seeing=seeing)
+    cfg = model.cfg
     if im.nbands != cfg.in_bands:
         raise InputError(f"{in_path}: has {im.nbands} band(s); model {model.label!r} needs "
                          f"{cfg.in_bands} ({', '.join(cfg.ground_bands)})")
     cube, wcs, ps = im.cube, im.wcs, im.pixel_scale
     nodata = np.asarray(im.nodata).reshape(-1, *im.shape).any(0)   # no data in any band
+    matched = [False]*im.nbands
+    if psfs:   # bands sharper than the model's ground PSF: matched onto it, noise per pixel kept
+        cube, _, matched = match_seeing(cube, psfs, ps, model, image_noise(im))
     ratio = ps/cfg.ground_pixel_scale
     noise = None
     if abs(ratio - 1) > 1e-3:
@@ -301,13 +321,85 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     extra = add_provenance(model=model.label,
                            chash=cfg.hash,
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
-                           inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'))
+                           inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'),
+                           seein=(round(seeing, 4) if seeing else 'unknown', 'arcsec, input PSF FWHM (median)'),
+                           psfmt=(bool(any(matched)), 'input PSF-matched onto the model ground PSF'))
     from ganblend.ood import ood_keywords
     # population coverage of the input (OODSCORE, OODFRAC, ...)
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_mef(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, mask=mask,
                      planes=OUTPUT_MASK_PLANES, primary=im.phot, overwrite=overwrite)
+
+# %% ../nbs/04b_enhance.ipynb #seeing02
+def seeing_bank(survey:str='hsc-i' # survey-band key
+               )->list:
+    """(ground PSF FWHM in arcsec, name) of the shipped enhancers of `survey` at each seeing, sorted: the survey's
+    own model (`hsc-i`) and those retrained at another seeing (`hsc-i@0.85`, ...)."""
+    base, out = str(survey).lower().partition('@')[0], []
+    for n in available_enhancers():
+        if n == base or n.startswith(base + '@'):
+            cfg = json.loads(weights_paths(resolve_weights(n))[1].read_text())['config']
+            out.append((float(np.median(cfg['ground_psf_fwhm'])), n))
+    return sorted(out)
+
+def nearest_seeing(fwhm:float, # arcsec, PSF FWHM of the image
+                   bank:list # (FWHM, name) pairs (`seeing_bank`)
+                  )->tuple:
+    "The (FWHM, name) of `bank` nearest to `fwhm` in log FWHM."
+    return min(bank, key=lambda fn: abs(math.log(fn[0]/fwhm)))
+
+SEEING_TOL = 0.03   # relative: an image this close to the model's ground seeing (or broader) is enhanced as it is
+
+def model_psf_image(model, # the enhancer
+                    band:int, # index of the ground band
+                    shape:tuple, # (ny, nx) of the image, odd sides
+                    pixel_scale:float # arcsec per pixel
+                   )->np.ndarray:
+    "The ground PSF the model was trained with (`models.survey_psf` at its FWHM), drawn with its pixel, normalised."
+    import galsim
+    from ganblend.models import survey_psf
+    fwhm = model.ground_psf_fwhm[band]
+    try: prof = survey_psf(model.ground_bands[band], fwhm)
+    except ConfigError: prof = galsim.Kolmogorov(fwhm=fwhm)   # a band the package does not know
+    a = prof.drawImage(nx=shape[1], ny=shape[0], scale=pixel_scale).array.astype(np.float64)
+    return a/a.sum()
+
+def match_seeing(cube:np.ndarray, # (bands, h, w) image in the model's ground bands (NaN: bad pixels)
+                 psfs:list, # one normalised PSF image per band on the same grid (`core.band_psfs`)
+                 pixel_scale:float, # arcsec per pixel
+                 model, # the enhancer
+                 noise=None, # noise σ per pixel, one per band: restored by white noise after the convolution
+                 seed:int=0, # seed of that white noise
+                )->tuple:
+    """(cube, FWHMs, matched): each band whose PSF is sharper than the model's ground PSF convolved with the
+    photutils matching kernel onto it, with white noise added so that the noise per pixel is what it was, as in the
+    training images;
+    the PSF FWHM (arcsec) each band had; which bands were matched. Bands as broad as the model's, or broader, are
+    returned as they are."""
+    try: from photutils.psf_matching import make_kernel, TukeyWindow   # photutils ≥ 3
+    except ImportError: from photutils.psf.matching import create_matching_kernel as make_kernel, TukeyWindow
+    from astropy.convolution import convolve_fft
+    out = np.array(cube, dtype=np.float32, copy=True)
+    fw = [measure_fwhm(p, pixel_scale) for p in psfs]
+    rng, done = np.random.default_rng(seed), [False]*len(fw)
+    for b, (p, f) in enumerate(zip(psfs, fw)):
+        p = np.asarray(p, np.float64)
+        p = p[:p.shape[0] - 1 + p.shape[0] % 2, :p.shape[1] - 1 + p.shape[1] % 2]   # odd sides: centred kernels
+        target = model_psf_image(model, b, p.shape, pixel_scale)
+        if measure_fwhm(target, pixel_scale) <= f*(1 + SEEING_TOL): continue
+        k = make_kernel(p/p.sum(), target, window=TukeyWindow(alpha=0.3))
+        bad = ~np.isfinite(cube[b])
+        out[b] = convolve_fft(np.where(bad, np.nan, cube[b]).astype(np.float64), k, nan_treatment='interpolate',
+                              normalize_kernel=True, boundary='fill', fill_value=0.0, allow_huge=True)
+        out[b][bad] = np.nan
+        done[b] = True
+        if noise is not None:   # white noise brings the smoothed noise back to its variance per pixel
+            s = float(np.atleast_1d(noise)[b if np.size(noise) > 1 else 0])
+            add = max(1 - float(np.sum((k/k.sum())**2)), 0.0)
+            out[b] += (rng.standard_normal(out[b].shape)*s*math.sqrt(add)).astype(np.float32)
+    return out, fw, done
+
 
 # %% ../nbs/04b_enhance.ipynb #dcf6ea1b
 @script
@@ -322,6 +414,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 quiet:bool=False, # no progress bars
                 bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                 no_infill:bool=False, # NaN instead of the model's in-fill where the output MASK says NO_DATA
+                psf:str=None, # PSF image FITS (default: the file's PSF HDU or PSF_FWHM/SEEING keywords, if any)
                ):
     """Enhance ground-based FITS images to the space pixel grid with a trained generative model. OUT.fits has an
     empty PRIMARY HDU (provenance, the input's zero-point keywords such as FLUXMAG0/MAGZERO), IMAGE (flux per space
@@ -333,17 +426,18 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
             raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); "
                              "use --batch IN... --outdir DIR for many")
         enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
-                     bad_bits=bad_bits, infill=not no_infill)
+                     bad_bits=bad_bits, infill=not no_infill, psf=psf)
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir():
         raise InputError(f"{outdir}: --outdir must be an existing directory")
-    net, failed = enhancer_for(model, survey), []
+    # a model given is loaded once; without one, each file gets the survey's model nearest its seeing
+    net, failed = (enhancer_for(model, survey) if model is not None else None), []
     for f in tqdm(files, desc='files', unit='file', disable=quiet):
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit')
                             + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
-                          bad_bits=bad_bits, infill=not no_infill)
+                          bad_bits=bad_bits, infill=not no_infill, psf=psf)
         except (InputError, OSError) as e:
             failed.append(f)
             sys.stderr.write(f"ganblend-enhance: error: {e}\n")

@@ -467,19 +467,20 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
             if not o.parent.is_dir(): raise InputError(f"{o}: directory {o.parent} does not exist")
     mosaics = [open_mosaic(p, survey) for p in inputs]   # survey None: every file must give its pixel scale
     survey = survey or _dbl.DEFAULT_SURVEY
-    m = worker_model(model, survey)
-    nb = m.in_bands
-    for mo in mosaics:
-        if mo.nbands != nb:
-            raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {m.label!r} needs {nb}")
-    det = _dbl.resolve_detection(m, survey, detect_method, threshold, deblend_cont)   # every key travels to the tasks
-    align = grid_alignment(m)
+    names = [_mosaic_model(model, survey, mo, psf) for mo in mosaics]   # no model given: the nearest in seeing
+    ms = [worker_model(n, survey) for n in names]
+    for mo, m in zip(mosaics, ms):
+        if mo.nbands != m.in_bands:
+            raise InputError(f"{mo.path}: has {mo.nbands} band(s); model {m.label!r} needs {m.in_bands}")
+    # every key travels to the tasks
+    dets = [_dbl.resolve_detection(m, survey, detect_method, threshold, deblend_cont) for m in ms]
     # tasks name the module's functions, so workers import rather than unpickle them
     from ganblend import fields as _mod
     tasks, plans, radius = [], {}, {}
     # a name travels with the tasks; a model object is scattered once
     by_name = model is None or isinstance(model, (str, Path))
     for k, mo in enumerate(mosaics):
+        det, align = dets[k], grid_alignment(ms[k])
         if not _tiled(mo, tile):
             tasks.append(((k, None), _mod.deblend_path, (mo.path,), dict(survey=survey, psf=psf, detection=det,
                                                                    detect_method=detect_method, refine=refine)))
@@ -497,20 +498,30 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
                                detect_method=detect_method, refine=refine, guard=radius[k])))
     serial = scheduler is None and not n_workers
     with (contextlib.nullcontext() if serial else dask_client(n_workers, scheduler, processes)) as client:
-        if serial or (not by_name and scheduler is None and not processes): mspec = m  # same process: the object itself
-        elif by_name: mspec = model
-        else: mspec = client.scatter(m, broadcast=True)
-        for _, _, _, kw in tasks: kw['model'] = mspec
+        if serial or (not by_name and scheduler is None and not processes): mspec = ms  # same process: the objects
+        elif by_name: mspec = names
+        else: mspec = [client.scatter(ms[0], broadcast=True)]*len(ms)   # one model object given: the same for all
+        for (k, _), _, _, kw in tasks: kw['model'] = mspec[k]
         done, results = {k: [] for k in range(len(inputs))}, [None]*len(inputs)
         need = {k: (len(plans[k][0]) if k in plans else 1) for k in range(len(inputs))}
         for (k, _), cat in run_tasks(client, tasks, progress, 'tiles' if plans else 'files'):
             done[k].append(cat)
             if len(done[k]) < need[k]: continue
-            results[k] = _finish(k, done.pop(k), mosaics[k], plans.get(k), radius.get(k), m, survey, det, detect_method)
+            results[k] = _finish(k, done.pop(k), mosaics[k], plans.get(k), radius.get(k), ms[k], survey, dets[k],
+                                 detect_method)
             if outputs is not None:
                 with core.atomic_output(outputs[k], overwrite) as tmp:
                     results[k].write(tmp, format='ascii.ecsv', overwrite=True)
     return results
+
+def _mosaic_model(model, survey, mo, psf):
+    """The model for mosaic `mo`: `model` when given, else the name of the survey's shipped model nearest to the
+    mosaic's seeing (`enhance.seeing_bank`), else None (the survey's model)."""
+    if model is not None: return model
+    bank = _enh.seeing_bank(survey)
+    if len(bank) < 2: return None
+    head = Image(np.zeros((1, 1), np.float32), mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
+    return _enh.nearest_seeing(core.measure_fwhm(_dbl.ground_psf(head, survey, psf), mo.pixel_scale), bank)[1]
 
 def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     "The catalog of input `k`: the whole-file one, or its tiles merged, with provenance."
@@ -588,7 +599,8 @@ def deblend_cli(*paths:str, # IN.fits OUT.ecsv, or several IN.fits with --outdir
                        progress=not quiet)
         print(f"wrote {jobs[0][1]}" if len(jobs) == 1 else f"wrote {len(jobs)} catalogs to {outdir}")
         return
-    m = _enh.enhancer_for(model, survey or _dbl.DEFAULT_SURVEY, fallback=None)
+    # a model given is loaded once; without one, each file gets the survey's model nearest its seeing
+    m = _enh.enhancer_for(model, survey or _dbl.DEFAULT_SURVEY, fallback=None) if model is not None else None
     for i, o in tqdm(jobs, disable=quiet or len(jobs) == 1, desc='deblend', unit='file'):
         extra = dict(run=_smp.deblend_samples, samples=samples, seed=seed) if samples else {}
         _dbl.deblend_file(i, o, survey, psf, m, threshold, overwrite, progress=not quiet and len(jobs) == 1,

@@ -374,6 +374,17 @@ class EnhancerBase:
         f = fwhm[bands.index(band)] if band in bands else float(np.median(fwhm))
         return float(f)/self.space_pixel_scale
 
+    @property
+    def ground_seeing_bands(self)->tuple:
+        """The ground survey-band keys at the model's own seeing, for simulating its data: 'hsc-i' for a model of the
+        survey's seeing, 'hsc-i@0.85' for one trained at 0.85"."""
+        out = []
+        for b, f in zip(self.ground_bands, self.ground_psf_fwhm):
+            try: spec = get_survey(b)
+            except ConfigError: out.append(b); continue   # a band the package does not know
+            out.append(spec.name if abs(spec.psf_fwhm - f) < 1e-6 else f"{spec.name.partition('@')[0]}@{f:g}")
+        return tuple(out)
+
     def noise_scale(self, noise)->np.ndarray:
         "σ (input units) that turns each output band's noise units back into flux: that of its `noise_bands` band."
         return np.asarray(noise, dtype=np.float64).reshape(-1)[np.asarray(self.noise_bands, dtype=int)]
@@ -479,6 +490,15 @@ class EnhanceGAN(nn.Module):
         self.register_buffer('kernels', matching_kernels(cfg) if kernels is None
                              else torch.as_tensor(kernels, dtype=torch.float32))
         self.meta = {}
+
+    def set_ground_psf(self, fwhm:list # arcsec, one PSF FWHM per ground band
+                      ):
+        "Retarget the model to ground images of another seeing: `cfg.ground_psf_fwhm` and the matching kernels."
+        fwhm = [float(f) for f in fwhm]
+        if len(fwhm) != len(self.cfg.ground_bands):
+            raise ConfigError(f"ground PSF FWHM: {len(fwhm)} values for {len(self.cfg.ground_bands)} ground bands")
+        self.cfg.ground_psf_fwhm = fwhm
+        self.kernels = matching_kernels(self.cfg).to(self.kernels)
 
     def physics_chi2(self, fake:torch.Tensor, ground:torch.Tensor)->torch.Tensor:
         "Mean squared residual (noise units) of degrade(`fake`) against the unmasked interior ground pixels."

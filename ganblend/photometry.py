@@ -21,7 +21,7 @@ from astropy.table import Table
 import sep
 
 from .core import (InputError, ConfigError, atomic_output, read_image, image_noise, psf_fwhm_of, measure_fwhm,
-                           script)
+                           script, band_psfs)
 from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
@@ -30,8 +30,8 @@ __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SE
            'RCOND', 'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed', 'profile_mixture',
            'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture',
            'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter',
-           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'band_psfs', 'OffImageWarning',
-           'photometry_file', 'photometry_cli']
+           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file',
+           'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -984,33 +984,6 @@ def photometry_image(data:np.ndarray, # 2-D image (NaN = masked)
     return res
 
 # %% ../nbs/07_photometry.ipynb #890323d4
-def band_psfs(im, # `core.Image` (2-D or a band cube)
-              psf=None, # PSF image (2-D, or a cube of one plane per band) or a FITS file holding one; None: from `im`
-              survey:str|None=None, # survey-band key for a missing FWHM
-             )->list:
-    """One normalised PSF image per band of `im`, on its pixel grid. From, in order: `psf`; the image's PSF HDU (a
-    cube gives one plane per band); per-band FWHM keywords `PSF_FWHM<b>`/`SEEING<b>` (b = 1, 2, ..., numbered as FITS
-    numbers axes); else one FWHM for all bands (`core.psf_fwhm_of`). A FWHM is drawn as a Kolmogorov profile with
-    GalSim. A cube whose planes do not match the bands is an `InputError`; a single 2-D PSF serves every band."""
-    src, p = (psf, psf) if psf is not None else (im.path, im.psf)
-    if isinstance(p, (str, Path)): p = read_image(p, pixel_scale=im.pixel_scale).cube
-    if p is not None:
-        p = np.asarray(p, dtype=np.float64)
-        planes = [p] if p.ndim == 2 else list(p) if p.ndim == 3 else []
-        if len(planes) == 1: planes = planes*im.nbands
-        if len(planes) != im.nbands:
-            raise InputError(f"{src}: PSF of shape {p.shape} for an image of {im.nbands} band(s): "
-                             "give one 2-D PSF or one plane per band")
-        bad = [b for b, q in enumerate(planes) if not (np.isfinite(q).all() and q.sum() > 0)]
-        if bad: raise InputError(f"{src}: PSF plane {bad[0]} is not finite with a positive sum")
-        return [q/q.sum() for q in planes]
-    import galsim
-    keyed = [next((float(im.header[f'{k}{b + 1}']) for k in ('PSF_FWHM', 'SEEING') if f'{k}{b + 1}' in im.header), None)
-             for b in range(im.nbands)]
-    fw = [f if f is not None else psf_fwhm_of(im, survey) for f in keyed]
-    n = int(2*np.ceil(6*max(fw)/im.pixel_scale) + 1)
-    return [galsim.Kolmogorov(fwhm=f).drawImage(nx=n, ny=n, scale=im.pixel_scale).array.astype(np.float64) for f in fw]
-
 class OffImageWarning(UserWarning):
     "Catalogue rows whose positions lie outside the image: kept in the output, not measured."
 

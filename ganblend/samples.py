@@ -22,7 +22,7 @@ from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
 from .deblend import (DEFAULT_SURVEY, as_image, deblend, resolve_detection, detect_enhanced, survival_levels,
-                              psf_mixture, to_ground)
+                              psf_mixture, to_ground, model_input)
 
 # %% auto #0
 __all__ = ['LEVEL', 'SAMPLE_COLUMNS', 'PlattCalibration', 'fit_platt', 'perturbed', 'group_regions', 'CatalogSamples',
@@ -101,11 +101,6 @@ class CatalogSamples:
         return CatalogSamples(self.groups, self.counts[:, :k], self.flux[:, :k], self.positions[:k],
                               dict(self.meta, k=int(k)))
 
-def _on_model_grid(cube, pixel_scale, model):
-    "(cube resampled onto the model's ground pixel scale, ratio of the pixel scales), as `deblend.deblend` does."
-    ratio = pixel_scale/model.ground_pixel_scale
-    return (cube, 1.0) if abs(ratio - 1) <= 1e-3 else (_enh.resample_flux(cube, ratio), float(ratio))
-
 def _catalog_noise(cat, im, noise):
     "Noise per band: `noise`, else the catalog's (`meta['noise']`), else `core.image_noise`."
     n = noise if noise is not None else cat.meta.get('noise')
@@ -141,15 +136,15 @@ def draw_samples(image, # the image `cat` was made from: `core.Image`, FITS path
     noise_b = _catalog_noise(cat, im, noise)
     bands = list(model.ground_bands)
     b = bands.index(survey) if survey in bands else 0   # the reference band, as in `deblend`
-    pm = psf_mixture(_phot.band_psfs(im, psf, survey)[b])
-    data, ratio = _on_model_grid(im.cube, im.pixel_scale, model)
-    noise_e = noise_b if ratio == 1.0 else np.array([core.estimate_noise(c) for c in data])
+    psf_imgs = core.band_psfs(im, psf, survey)
+    pm = psf_mixture(psf_imgs[b])
+    _, noise_e, ratio, _ = model_input(im, model, psf_imgs, noise_b)
     ny, nx = im.shape
     nodata = np.asarray(im.nodata).reshape(-1, ny, nx).any(0)
     s = model.scale*ratio
     pos = []
     for j in tqdm(range(int(k)), desc='samples', disable=not progress, leave=False):
-        x, _ = _on_model_grid(perturbed(im.cube, noise_b, seed, j, noise_level), im.pixel_scale, model)
+        x = model_input(im, model, psf_imgs, noise_b, perturbed(im.cube, noise_b, seed, j, noise_level), seed + j)[0]
         enh = _enh.enhance(x if im.data.ndim == 3 else x[0], model, noise=noise_e, progress=False)
         d = detect_enhanced(enh, noise_e, model, method=method, survey=survey, **settings.detect_kwargs())
         ey, ex = enh.shape[-2:]
@@ -338,8 +333,7 @@ def deblend_samples(image, # `core.Image`, FITS path, or (h, w) array in the sur
                    )->Table:
     "`deblend.deblend`, then `sample_catalog` with `samples` enhancement samples: one call for `ganblend-deblend`."
     im = as_image(image, survey)
-    model = _enh.enhancer_for(model, survey, fallback=None)
-    cat = deblend(im, survey, model, psf, noise, progress=progress, **kw)
+    cat = deblend(im, survey, model, psf, noise, progress=progress, **kw)   # model None: chosen by the image's seeing
     if not samples: return cat
     same = {c: kw[c] for c in ('profile', 'refine', 'confirm') if c in kw}
     return sample_catalog(im, cat, model, int(samples), seed, calibration, progress=progress, survey=survey, psf=psf,

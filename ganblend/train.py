@@ -20,7 +20,7 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 from fastcore.script import store_true
 
-from .core import InputError, ConfigError, atomic_output, script
+from .core import InputError, ConfigError, atomic_output, script, get_survey
 from .data import collate_items
 from .runtime import (epoch_seed, seed_everything, seed_worker, resolve_device, autocast, init_distributed,
                               save_checkpoint, load_checkpoint)
@@ -389,6 +389,10 @@ def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, worl
     if world > 1: dist.barrier()
     return gdata.load_pairs(d)
 
+def _pair_bands(pairs, preset)->list:
+    "Ground survey-band keys of a pair set (they carry its seeing, e.g. 'hsc-i@0.85'), else the preset's."
+    return list(getattr(pairs, 'ground_bands', None) or preset['ground_bands'])
+
 def _data_blend_frac(data):
     "The share of blends recorded with a pair set on disk (0 for sets written before `--blend-frac` existed)."
     from ganblend.data import load_meta
@@ -441,10 +445,16 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
               blend_frac:float=None, # share of two-galaxy blends in the simulated pairs (default: `train_defaults`, 0)
               quiet:store_true=False, # no progress bars
               w_sky:float=None, # blank-sky bias weight of enhancement GANs (default: SKY_WEIGHT, or the --init model's)
+              seeing:float=None, # ground PSF FWHM (arcsec) of the simulated pairs and the model (default: the survey's)
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
     if config not in PRESETS: raise ConfigError(f"--config {config!r} unknown; choose one of {', '.join(PRESETS)}")
     preset, out = PRESETS[config], Path(out)
+    if seeing is not None:   # the same bands at another seeing ('hsc-i@0.85'), for data and model
+        if data is not None: raise InputError("--seeing: not with --data (the data's ground bands carry their seeing)")
+        if preset['kind'] == 'flow': raise ConfigError("--seeing: the flow model follows its base model's seeing")
+        preset = {**preset, 'ground_bands': [f"{get_survey(b).name.partition('@')[0]}@{seeing:g}"
+                                            for b in preset['ground_bands']]}
     name = name or preset['name']
     dev = resolve_device(device)
     dflt = train_defaults(config, dev)   # flags not given: the preset's defaults for this device
@@ -461,6 +471,7 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         raise InputError(f"{final}: exists already (use --overwrite to replace it or --resume to continue)")
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
+    pairs = None
     if config == 'toy' and data is None:
         train_ds, val_ds = SyntheticPairs(n_train, seed=seed), SyntheticPairs(max(n_train//10, 16), seed=seed + 1)
     else:
@@ -479,6 +490,10 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
         if hasattr(model, 'meta'): model.meta.pop('detection', None)
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
+    g_fwhm = [get_survey(b).psf_fwhm for b in _pair_bands(pairs, preset)] if pairs is not None else None
+    if hasattr(model, 'set_ground_psf') and g_fwhm and list(model.cfg.ground_psf_fwhm) != g_fwhm:
+        if rank == 0: print(f"ground PSF FWHM {model.cfg.ground_psf_fwhm} -> {g_fwhm} arcsec (the training pairs')")
+        model.set_ground_psf(g_fwhm)
     if w_sky is not None:
         if not hasattr(model.cfg, 'w_sky'):
             raise ConfigError(f"--w-sky: model of --config {config} has no blank-sky term")
