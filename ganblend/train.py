@@ -487,8 +487,9 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         if not isinstance(model, type(build_model(config, width=8))):
             raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
         model.train()
-        # calibrated for the initial weights: recalibrate (`deblend.store_detection`)
-        if hasattr(model, 'meta'): model.meta.pop('detection', None)
+        # calibrated for the initial weights: recalibrate (`deblend.store_detection`, `samples`' --fit --store)
+        if hasattr(model, 'meta'):
+            for k in ('detection', 'samples'): model.meta.pop(k, None)
     else: model = build_model(config, **{'width': width, 'depth': depth, **size})
     g_fwhm = [get_survey(b).psf_fwhm for b in _pair_bands(pairs, preset)] if pairs is not None else None
     if hasattr(model, 'set_ground_psf') and g_fwhm and list(model.cfg.ground_psf_fwhm) != g_fwhm:
