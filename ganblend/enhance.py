@@ -236,8 +236,9 @@ def enhancer_for(model, # an enhancer, a shipped name or a weights path; None: t
     if isinstance(model, torch.nn.Module): return model
     if model is not None: return load_enhancer(model)
     name = str(survey).lower()
+    if fallback is not None and name not in available_enhancers(): name = fallback
     if seeing is not None and (bank := seeing_bank(name)): return load_enhancer(nearest_seeing(seeing, bank)[1])
-    return load_enhancer(name if fallback is None or name in available_enhancers() else fallback)
+    return load_enhancer(name)
 
 _DROP = ('NOISE', 'SKYSIG', 'SIGMA', 'SEEING', 'FWHM', 'PSF_FWHM', 'SATURATE', 'GAIN')
 OUTPUT_MASK_PLANES = {  # the output MASK's planes: name -> (bit, comment); NO_DATA has afw's default bit
