@@ -36,7 +36,7 @@ def population(pop, seeing, regime, blend, n, seed=0):
         t, k = ts.truth, 2 if blend else 1
         return (ts.images.astype(np.float64), np.c_[t['x'], t['y']].reshape(n, k, 2), np.asarray(t['flux']).reshape(n, k),
                 np.asarray(t['sersic_n']).reshape(n, k), ts.noise, ts.psf)
-    band = f'hsc-i@{seeing}'
+    band = get_survey(f'hsc-i@{seeing}').name   # the key the truth columns use ('hsc-i@1', not 'hsc-i@1.0')
     kw = dict(ground_bands=(band,), progress=False, mag_range=(lo, hi), ground_size=size)
     bs = (simulate_blends(n, seed, sep_range=(0.5, 2.0), max_flux_ratio=4.0, **kw) if blend
           else simulate_isolated(n, seed, **kw))

@@ -2,7 +2,7 @@
 
 Usage: nice python benchmarks/samples_catalog.py [--mosaics 2] [--cal-mosaics 4] [--ks 4 8] [--seeing 0.6 0.85]
                                                  [--fit] [--store] [--threads 1] [--seed 0] [--plot FIG.png]
-                                                 [--save PREFIX]
+                                                 [--save PREFIX] [--weights hsc-i]
 
 Populations, drawn as in `benchmarks/phot_populations.py` (`population`): the training simulator
 (`blends.simulate_blends`/`simulate_isolated`, ground band `hsc-i@<seeing>`) and the independent test population
@@ -11,7 +11,7 @@ Populations, drawn as in `benchmarks/phot_populations.py` (`population`): the tr
 one set are laid on a grid in 256x256-pixel fields of noise (25 bright stamps in 51-pixel cells, or 49 faint ones in
 36-pixel cells: stamps laid edge to edge would let sep join the isophotes of neighbouring bright galaxies, and its
 deblending contrast, relative to the whole joined segment, then merges faint companions). Each field goes through
-`deblend.deblend` (shipped `hsc-i`, its PSF image and noise given, no `ood_p`), then `samples.draw_samples` with
+`deblend.deblend` (the shipped `--weights` model, default `hsc-i`, its PSF image and noise given, no `ood_p`), then `samples.draw_samples` with
 K = max(--ks) samples. Per-group p_two_raw and per-source flux_err_samples of the first k samples give every k.
 
 Labels and measures, on the test split (seed `--seed`):
@@ -28,7 +28,8 @@ Labels and measures, on the test split (seed `--seed`):
 With --fit the calibration (`samples.fit_samples_calibration`: Platt scaling and flux factor, per k in --ks) is fitted
 on a separate calibration split of the TRAINING simulator only (seed --seed + 1000, every seeing, regime and kind);
 the independent population never enters it. The calibration is per seeing (one bin per PSF FWHM). With --store it is
-written into ganblend/weights/hsc-i.json `meta['samples']`. Without --fit the calibrations shipped with the model are
+written into the model's JSON (`ganblend/weights/<--weights>.json`) `meta['samples']`; a member of the seeing bank
+(`hsc-i@0.85`, ...) is calibrated at its own seeing (`--seeing 0.85`). Without --fit the calibrations shipped with the model are
 used.
 """
 import argparse, sys, time, warnings
@@ -178,7 +179,7 @@ def stamp_time(model, seeing, k, n=5, seed=0):
 
 def run(a, progress=False):
     "Both splits (the calibration split only with --fit); returns groups, sources, calibrations, field timings."
-    model = load_enhancer('hsc-i')
+    model = load_enhancer(a.weights)
     ks = sorted(set(a.ks))
     splits = [('calibration', a.seed + 1000, ('train',), a.cal_mosaics)] if a.fit else []
     splits.append(('test', a.seed, POPS, a.mosaics))
@@ -265,7 +266,8 @@ def parse(argv=None):
     p.add_argument('--ks', type=int, nargs='+', default=[4, 8], help='sample counts evaluated (K = the largest)')
     p.add_argument('--seeing', type=float, nargs='+', default=[0.6, 0.85])
     p.add_argument('--fit', action='store_true', help='fit the calibrations on a calibration split of the simulator')
-    p.add_argument('--store', action='store_true', help='with --fit: store them in ganblend/weights/hsc-i.json')
+    p.add_argument('--store', action='store_true', help='with --fit: store them in the model\'s JSON')
+    p.add_argument('--weights', default='hsc-i', help='shipped model (e.g. hsc-i@0.85 for its own seeing)')
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--plot', default=None, help='save the figure (reliability of p_two, flux pulls) to this file')
@@ -290,8 +292,8 @@ def main(argv=None):
             print(f"  k={k}, PSF FWHM {fw:.3f}\": Platt a={pl.a:.3f} b={pl.b:.3f}; flux factor {ff:.3f} "
                   f"({ng} groups, {ns} sources)")
     if a.store:
-        for c in cals.values(): smp.store_samples_calibration(WEIGHTS_DIR/'hsc-i', c)
-        print(f"  stored in {WEIGHTS_DIR/'hsc-i.json'} meta['samples']")
+        for c in cals.values(): smp.store_samples_calibration(WEIGHTS_DIR/a.weights, c)
+        print(f"  stored in {WEIGHTS_DIR/(a.weights + '.json')} meta['samples']")
     for by in (('pop', 'seeing'), ('pop', 'seeing', 'regime', 'kind')):
         t = summary(groups, sources, cals, ks, by)
         print(f"\ntest split by {', '.join(by)}: p_two (groups; outcome = two true galaxies in the group's region) "
