@@ -29,9 +29,9 @@ from ganblend.core import get_survey, Image, measure_fwhm
 from ganblend.blends import simulate_blends, simulate_isolated
 from ganblend.simulate import psf_image
 from ganblend.testsky import simulate_testsky
-from ganblend.enhance import enhancer_for, load_enhancer
+from ganblend.enhance import image_seeing, enhancer_for, load_enhancer
 from ganblend.deblend import (enhance_stamps, detect_enhanced, confirm_detections, resolve_detection, ground_positions,
-                              psf_mixture, model_input, image_seeing)
+                              psf_mixture, model_input)
 from ganblend.photometry import photometry_image
 from ganblend.analysis import score_blends
 

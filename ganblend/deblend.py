@@ -30,7 +30,7 @@ __all__ = ['DEFAULT_SURVEY', 'SYS_FRAC', 'MIN_DCHI2S', 'CONFIRM_KEYS', 'CONFIRM_
            'confirmation_noise', 'confirmation_units', 'unit_colours', 'survival_levels', 'ground_positions',
            'confirm_detections', 'cached_settings', 'cache_settings', 'blank_sky', 'blank_sky_density',
            'calibrate_detection', 'DetectionSettings', 'DetectionValidation', 'shipped_detection', 'store_detection',
-           'image_seeing', 'model_input', 'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
+           'model_input', 'psf_mixture', 'resolve_detection', 'deblend', 'deblend_file']
 
 # %% ../nbs/07b_deblend.ipynb #7d10ee41
 DEFAULT_SURVEY = 'hsc-i'  # survey-band key of the defaults (PSF, noise, model) when none is given; never a pixel scale
@@ -674,12 +674,6 @@ def _model_grid(im:Image, model, noise, cube=None)->tuple:
     cube = _enh.resample_flux(cube, ratio)
     return cube, np.array([core.estimate_noise(b) for b in cube]), float(ratio)
 
-def image_seeing(psf_imgs:list, # one PSF image per band (`core.band_psfs`)
-                 pixel_scale:float # arcsec per pixel
-                )->float:
-    "The image's seeing for the choice of model: the median over bands of the PSF FWHM (arcsec, `core.measure_fwhm`)."
-    return float(np.median([core.measure_fwhm(q, pixel_scale) for q in psf_imgs]))
-
 def model_input(im:Image, # the input image
                 model, # the enhancer
                 psf_imgs:list, # one PSF image per band of `im`
@@ -770,7 +764,7 @@ def deblend(image, # `core.Image`, FITS path, or (h, w) array in the survey's pi
     im = as_image(image, survey)
     psf_imgs = core.band_psfs(im, psf, survey)    # one PSF per band
     # with no model given, the survey's model nearest in seeing (`enhance.seeing_bank`)
-    model = _enh.enhancer_for(model, survey, fallback=None, seeing=image_seeing(psf_imgs, im.pixel_scale))
+    model = _enh.enhancer_for(model, survey, fallback=None, seeing=_enh.image_seeing(psf_imgs, im.pixel_scale))
     nb_model = model.in_bands
     if im.nbands != nb_model:
         raise InputError(f"{im.path}: has {im.nbands} band(s); model {model.label!r} needs {nb_model} "

@@ -6,7 +6,7 @@ Docs: https://ganblend.github.io/ganblend/enhance.html.md"""
 
 # %% ../nbs/04b_enhance.ipynb #80ed56e0
 from __future__ import annotations
-import json, math, sys, warnings
+import functools, json, math, sys, warnings
 from pathlib import Path
 
 import numpy as np
@@ -24,8 +24,8 @@ from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_mo
 # %% auto #0
 __all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'available_enhancers', 'load_enhancer',
            'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
-           'enhance_fits', 'seeing_bank', 'nearest_seeing', 'model_psf_image', 'match_seeing', 'enhance_cli',
-           'blank_level', 'tile_profile', 'shift_difference']
+           'enhance_fits', 'image_seeing', 'seeing_bank', 'nearest_seeing', 'model_psf_image', 'match_seeing',
+           'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -284,7 +284,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
         raise InputError(f"{out_path}: directory {out_path.parent} does not exist")
     im = read_image(in_path, survey=survey, bad_bits=bad_bits)
     psfs = _given_psfs(im, psf)
-    seeing = float(np.median([measure_fwhm(q, im.pixel_scale) for q in psfs])) if psfs else None
+    seeing = image_seeing(psfs, im.pixel_scale) if psfs else None
     model = enhancer_for(model, survey, seeing=seeing)
     cfg = model.cfg
     if im.nbands != cfg.in_bands:
@@ -333,15 +333,37 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                      planes=OUTPUT_MASK_PLANES, primary=im.phot, overwrite=overwrite)
 
 # %% ../nbs/04b_enhance.ipynb #seeing02
+def image_seeing(psf_imgs:list, # one PSF image per band (`core.band_psfs`)
+                 pixel_scale:float # arcsec per pixel
+                )->float:
+    "The image's seeing for the choice of model: the median over bands of the PSF FWHM (arcsec, `core.measure_fwhm`)."
+    return float(np.median([measure_fwhm(q, pixel_scale) for q in psf_imgs]))
+
+@functools.lru_cache(maxsize=64)
+def _trained_seeing(path:str, mtime_ns:int)->float:
+    """The seeing of the model whose JSON is at `path` as `image_seeing` measures it: its ground PSF drawn with its
+    pixel on its own grid (cached per file version: a per-stamp loop asks for it at every call)."""
+    import galsim
+    from ganblend.models import survey_psf
+    cfg = json.loads(Path(path).read_text())['config']
+    ps, fw = float(cfg['ground_pixel_scale']), []
+    for band, f in zip(cfg['ground_bands'], np.atleast_1d(cfg['ground_psf_fwhm'])):
+        n = 2*int(2.5*f/ps) + 1
+        try: prof = survey_psf(band, float(f))
+        except ConfigError: prof = galsim.Kolmogorov(fwhm=float(f))
+        fw.append(measure_fwhm(prof.drawImage(nx=n, ny=n, scale=ps).array, ps))
+    return float(np.median(fw))
+
 def seeing_bank(survey:str='hsc-i' # survey-band key
                )->list:
-    """(ground PSF FWHM in arcsec, name) of the shipped enhancers of `survey` at each seeing, sorted: the survey's
-    own model (`hsc-i`) and those retrained at another seeing (`hsc-i@0.85`, ...)."""
+    """(ground seeing in arcsec, name) of the shipped enhancers of `survey`, sorted: the survey's own model (`hsc-i`)
+    and those retrained at another seeing (`hsc-i@0.85`, ...). The seeing is the FWHM of each model's ground PSF as
+    `image_seeing` measures an image's (pixel included), so that the two compare like with like."""
     base, out = str(survey).lower().partition('@')[0], []
     for n in available_enhancers():
         if n == base or n.startswith(base + '@'):
-            cfg = json.loads(weights_paths(resolve_weights(n))[1].read_text())['config']
-            out.append((float(np.median(cfg['ground_psf_fwhm'])), n))
+            js = weights_paths(resolve_weights(n))[1]
+            out.append((_trained_seeing(str(js), js.stat().st_mtime_ns), n))
     return sorted(out)
 
 def nearest_seeing(fwhm:float, # arcsec, PSF FWHM of the image

@@ -138,6 +138,8 @@ def draw_samples(image, # the image `cat` was made from: `core.Image`, FITS path
     b = bands.index(survey) if survey in bands else 0   # the reference band, as in `deblend`
     psf_imgs = core.band_psfs(im, psf, survey)
     pm = psf_mixture(psf_imgs[b])
+    # the noise and grid of the enhancer's input exactly as `deblend` made them (after any PSF matching and
+    # resampling), so that every sample is enhanced as the catalog's image was
     _, noise_e, ratio, _ = model_input(im, model, psf_imgs, noise_b)
     ny, nx = im.shape
     nodata = np.asarray(im.nodata).reshape(-1, ny, nx).any(0)

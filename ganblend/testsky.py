@@ -246,6 +246,7 @@ class TestSkySet:
     ref_band: str = 'hsc-i'  # the band of `mag`, `flux`, `x`, `y` and of the regime
     psf_kind: str = 'kolmogorov'
     seed: int = 0
+    parts: np.ndarray|None = None   # with `parts=True`: (N, n_sources, [n_bands,] H, W) each source alone, noiseless
 
     def __len__(self): return len(self.images)
 
@@ -354,6 +355,7 @@ def simulate_testsky(n:int, # number of stamps
                      progress:bool=False, # show a progress bar
                      ref_band:str|None=None, # band of `mag`, `flux`, `x`, `y` (default hsc-i if given, else the first)
                      psf_size:int=31, # side of the PSF images (pixels, odd)
+                     parts:bool=False, # also keep each source drawn alone, noiseless (`TestSkySet.parts`)
                     )->TestSkySet:
     "`n` noisy and noiseless stamps of isolated or blended galaxies of the test population, with their truth."
     if n < 0: raise InputError(f"n: must be ≥ 0, got {n}")
@@ -371,7 +373,12 @@ def simulate_testsky(n:int, # number of stamps
     fl = component_fluxes(gals, bands, ref)                                   # (n*n_src, n_bands, MAX_COMP + 1)
     rows, offs = _rows(gals), (pos - (size - 1)/2).tolist()
     stamps = [(rows[i*n_src:(i+1)*n_src], offs[i*n_src:(i+1)*n_src], fl[i*n_src:(i+1)*n_src]) for i in range(n)]
-    noiseless = _render_all(stamps, bands, ref, psf, seeing, size, scale, n_workers, progress)
+    if parts:   # every source drawn alone; a stamp is the sum of its sources, as when drawn together
+        one_each = [(rows[k:k+1], offs[k:k+1], fl[k:k+1]) for k in range(n*n_src)]
+        drawn = _render_all(one_each, bands, ref, psf, seeing, size, scale, n_workers, progress)
+        drawn = drawn.reshape(n, n_src, len(bands), size, size)
+        noiseless = drawn.sum(1, dtype=np.float32)
+    else: noiseless = _render_all(stamps, bands, ref, psf, seeing, size, scale, n_workers, progress)
     images = add_noise(noiseless, bands, np.random.default_rng([seed, 2]))
 
     truth = gals
@@ -395,4 +402,5 @@ def simulate_testsky(n:int, # number of stamps
     sky = np.array([get_survey(b).noise_sigma for b in bands])
     return TestSkySet(images[:, 0] if one else images, noiseless[:, 0] if one else noiseless,
                       float(sky[0]) if one else sky, psfs[0] if one else psfs, truth, scale,
-                      float(seeing[0]) if one else seeing, bands, ref, psf, seed)
+                      float(seeing[0]) if one else seeing, bands, ref, psf, seed,
+                      (drawn[:, :, 0] if one else drawn) if parts else None)
