@@ -1,13 +1,13 @@
 """Where are the close pairs lost: no candidate on the enhanced image, or rejected by the ground-pixel confirmation?
 
-    python experiments/where_pairs_are_lost.py [--weights hsc-i] [--n 600]
+    python experiments/where_pairs_are_lost.py [--weights hsc-i] [--n 600] [--mags 20 25.5]
 
 On `--n` validation blends (`simulate_blends(n, seed=12346)`, noise `default_rng(12345)`; never used in training or in
 `ganblend-evaluate`), prints the recognized fraction by separation at each step of the shipped detection of the
 enhancer: sep candidates before the ground-scale S/N cut, after it, after the confirmation (`confirm_detections`), and
 the candidates of two more aggressive detections (sep, and the PSF-matched peak finder). The last rows are an oracle:
 the TRUE positions of both galaxies put through the same survival test (`survival_levels`), kept at several
-`min_dchi2`. Used in `experiments/README.md` ("Where the close pairs are lost").
+`min_dchi2`. `--mags 20 23`: bright pairs only. Used in `experiments/README.md` ("Where the close pairs are lost").
 """
 import argparse, numpy as np, torch
 from astropy.table import Table
@@ -24,9 +24,10 @@ BINS = (0, 0.3, 0.45, 0.6, 0.75, 0.9, 1.5)
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--weights', default='hsc-i'); ap.add_argument('--n', type=int, default=600); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--mags', type=float, nargs=2, default=(20.0, 25.5))
     a = ap.parse_args(); torch.set_num_threads(a.threads)
     m = load_enhancer(a.weights); sv = get_survey('hsc-i'); noise = sv.noise_sigma
-    bl = simulate_blends(a.n, seed=12346, progress=False)
+    bl = simulate_blends(a.n, seed=12346, progress=False, mag_range=tuple(a.mags))
     g = bl.noisy_ground(np.random.default_rng(12345))[:, 0]
     e = enhance_stamps(g, m, noise)
     det, conf = (st_ := resolve_detection(m)).detect_kwargs(), st_.confirm

@@ -16,7 +16,7 @@ from astropy.table import Table
 from tqdm import tqdm
 
 from .core import get_survey, InputError, ConfigError
-from .simulate import add_noise, bandpass_for
+from .simulate import add_noise, bandpass_for, psf_for, PairSet
 
 # %% auto #0
 __all__ = ['KINDS', 'REGIMES', 'COUNT_SLOPE', 'HLR_AT_22', 'HLR_SLOPE', 'HLR_SCATTER', 'HLR_MIN', 'HLR_MAX', 'N_RANGE', 'N_GRID',
@@ -247,6 +247,15 @@ class TestSkySet:
     psf_kind: str = 'kolmogorov'
     seed: int = 0
     parts: np.ndarray|None = None   # with `parts=True`: (N, n_sources, [n_bands,] H, W) each source alone, noiseless
+    space: np.ndarray|None = None   # with `space=BAND`: (N, Hs, Ws) noiseless electrons on that band's grid
+    space_band: str|None = None     # that band
+
+    def pairs(self)->PairSet:
+        "The stamps as a `simulate.PairSet` (noiseless space and ground electrons): for the metrics of the training pairs."
+        if self.space is None: raise InputError("pairs: simulate with space=BAND to draw the space images")
+        g = self.noiseless[:, None] if self.noiseless.ndim == 3 else self.noiseless
+        t = self.truth[self.truth['source'] == 0] if 'source' in self.truth.colnames else self.truth
+        return PairSet(self.space[:, None], g, t, [self.space_band], list(self.bands), self.seed)
 
     def __len__(self): return len(self.images)
 
@@ -268,7 +277,8 @@ def _rows(tab):
 def _render_stamps(args):
     "Render a chunk of stamps (process-pool worker): [(galaxies, offsets, fluxes)], bands, ref, PSF, size, scale."
     stamps, bands, ref, psf_kind, seeing, size, scale = args
-    psfs = [testsky_psf(float(s), psf_kind) for s in seeing]
+    # psf_kind 'survey': each band's own PSF (`simulate.psf_for`), as the space images of the training pairs have it
+    psfs = [psf_for(b) if psf_kind == 'survey' else testsky_psf(float(s), psf_kind) for b, s in zip(bands, seeing)]
     out = np.zeros((len(stamps), len(bands), size, size), np.float32)
     for i, (gals, offsets, fluxes) in enumerate(stamps):
         for g, off, fl in zip(gals, offsets, fluxes):
@@ -356,6 +366,8 @@ def simulate_testsky(n:int, # number of stamps
                      ref_band:str|None=None, # band of `mag`, `flux`, `x`, `y` (default hsc-i if given, else the first)
                      psf_size:int=31, # side of the PSF images (pixels, odd)
                      parts:bool=False, # also keep each source drawn alone, noiseless (`TestSkySet.parts`)
+                     space:str|None=None, # a space band (e.g. 'hst-f775w'): the same stamps drawn on its grid as well
+                     space_size:int|None=None, # side of those stamps (default: the same area, `size` × pixel ratio)
                     )->TestSkySet:
     "`n` noisy and noiseless stamps of isolated or blended galaxies of the test population, with their truth."
     if n < 0: raise InputError(f"n: must be ≥ 0, got {n}")
@@ -380,6 +392,17 @@ def simulate_testsky(n:int, # number of stamps
         noiseless = drawn.sum(1, dtype=np.float32)
     else: noiseless = _render_all(stamps, bands, ref, psf, seeing, size, scale, n_workers, progress)
     images = add_noise(noiseless, bands, np.random.default_rng([seed, 2]))
+    sp = None
+    if space is not None:   # the same galaxies at the same sky positions, noiseless, with the space band's PSF
+        s_spec = get_survey(space)
+        if not s_spec.space: raise InputError(f"space: {space!r} is not a space band")
+        ratio = scale/s_spec.pixel_scale
+        s_size = int(round(size*ratio)) if space_size is None else int(space_size)
+        s_offs = ((pos - (size - 1)/2)*ratio).tolist()
+        s_fl = component_fluxes(gals, [s_spec.name], ref)
+        s_stamps = [(rows[i*n_src:(i+1)*n_src], s_offs[i*n_src:(i+1)*n_src], s_fl[i*n_src:(i+1)*n_src]) for i in range(n)]
+        sp = _render_all(s_stamps, [s_spec.name], ref, 'survey', [s_spec.psf_fwhm], s_size, s_spec.pixel_scale,
+                         n_workers, progress)[:, 0]
 
     truth = gals
     truth['stamp'], truth['source'] = np.repeat(np.arange(n), n_src), np.tile(np.arange(n_src), n)
@@ -403,4 +426,4 @@ def simulate_testsky(n:int, # number of stamps
     return TestSkySet(images[:, 0] if one else images, noiseless[:, 0] if one else noiseless,
                       float(sky[0]) if one else sky, psfs[0] if one else psfs, truth, scale,
                       float(seeing[0]) if one else seeing, bands, ref, psf, seed,
-                      (drawn[:, :, 0] if one else drawn) if parts else None)
+                      (drawn[:, :, 0] if one else drawn) if parts else None, sp, space)
