@@ -22,10 +22,11 @@ from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_mo
                              WEIGHTS_DIR, resolve_weights, shipped_models, weights_paths)
 
 # %% auto #0
-__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'available_enhancers', 'load_enhancer',
-           'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for',
-           'enhance_fits', 'image_seeing', 'seeing_bank', 'nearest_seeing', 'model_psf_image', 'match_seeing',
-           'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
+__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'PIXEL_ERRORS', 'available_enhancers',
+           'load_enhancer', 'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux',
+           'enhancer_for', 'enhance_fits', 'image_seeing', 'seeing_bank', 'nearest_seeing', 'model_psf_image',
+           'match_seeing', 'perturbed', 'sample_spread', 'pixel_error_calibration', 'calibrated_sigma', 'enhance_cli',
+           'blank_level', 'tile_profile', 'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -272,12 +273,16 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
                  infill:bool=True, # keep the model's in-fill where the MASK says NO_DATA (False: NaN there)
                  psf=None, # PSF image or FITS file (a cube: one plane per band); None: the file's PSF HDU or keywords
+                 samples:int=0, # K ≥ 2: a VARIANCE extension from K noise-perturbed enhancements (`sample_spread`)
+                 seed:int=0, # seed of those samples
                 )->Path:
     """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
-    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED); returns `out_path`. With a PSF (`psf`, the file's PSF HDU or FWHM
+    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED), and with `samples` a VARIANCE (calibrated per-pixel errors);
+    returns `out_path`. With a PSF (`psf`, the file's PSF HDU or FWHM
     keywords) and no `model`, the survey's model nearest in seeing is used, and sharper bands are PSF-matched onto
     it (`match_seeing`)."""
     out_path = Path(out_path)
+    if samples and int(samples) < 2: raise InputError(f"--samples {samples}: need at least 2 samples")
     if out_path.exists() and not overwrite:
         raise InputError(f"{out_path}: exists already (use --overwrite to replace it)")
     if not out_path.parent.is_dir():  # fail before the work
@@ -287,6 +292,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     seeing = image_seeing(psfs, im.pixel_scale) if psfs else None
     model = enhancer_for(model, survey, seeing=seeing)
     cfg = model.cfg
+    cal = pixel_error_calibration(model, samples) if samples else None   # refused before the work
     if im.nbands != cfg.in_bands:
         raise InputError(f"{in_path}: has {im.nbands} band(s); model {model.label!r} needs "
                          f"{cfg.in_bands} ({', '.join(cfg.ground_bands)})")
@@ -314,6 +320,19 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     H, W = out.shape[-2:]
     mask, out_nodata = _output_mask(nodata, ~np.isfinite(cube).all(0), cfg.scale, (H, W))  # bad pixels: NaN in cube
     if not infill: out[..., out_nodata] = np.nan
+    hdus, err_kw = [], {}
+    if cal is not None:   # σ² per pixel: the spread of `samples` enhancements, calibrated (`calibrated_sigma`)
+        std = sample_spread(cube, model, noise, samples, seed, progress=progress, tile=tile, overlap=overlap,
+                            batch_size=batch_size)
+        var = calibrated_sigma(std, out, noise, model, cal)**2
+        var[~np.isfinite(out)] = np.nan
+        vh = fits.Header() if wcs is None else rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale).to_header()
+        if im.bunit: vh['BUNIT'] = (f'({im.bunit})**2', 'variance of IMAGE')
+        vh['GB_ERRLV'] = (float(cal['level']), 'IMAGE +- sqrt(VARIANCE): interval of this level')
+        hdus.append(fits.ImageHDU(var[0] if im.data.ndim == 2 and var.shape[0] == 1 else var, header=vh,
+                                  name='VARIANCE'))
+        err_kw = dict(sampk=(int(samples), 'noise-perturbed enhancements behind VARIANCE'),
+                      seed=(int(seed), 'seed of those samples'))
     hdr = im.header.copy()
     for k in _DROP: hdr.remove(k, ignore_missing=True, remove_all=True)
     hdr['PSF_FWHM'] = (float(cfg.space_psf_fwhm[0]), 'arcsec, PSF the enhancement model reproduces')
@@ -324,13 +343,13 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
                            inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'),
                            seein=(round(seeing, 4) if seeing else 'unknown', 'arcsec, input PSF FWHM (median)'),
-                           psfmt=(bool(any(matched)), 'input PSF-matched onto the model ground PSF'))
+                           psfmt=(bool(any(matched)), 'input PSF-matched onto the model ground PSF'), **err_kw)
     from ganblend.ood import ood_keywords
     # population coverage of the input (OODSCORE, OODFRAC, ...)
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))
     data = out[0] if im.data.ndim == 2 and out.ndim == 3 and out.shape[0] == 1 else out
     return write_mef(out_path, data, header=hdr, wcs=out_wcs, bunit=im.bunit, extra=extra, mask=mask,
-                     planes=OUTPUT_MASK_PLANES, primary=im.phot, overwrite=overwrite)
+                     planes=OUTPUT_MASK_PLANES, primary=im.phot, hdus=hdus, overwrite=overwrite)
 
 # %% ../nbs/04b_enhance.ipynb #seeing02
 def image_seeing(psf_imgs:list, # one PSF image per band (`core.band_psfs`)
@@ -424,6 +443,67 @@ def match_seeing(cube:np.ndarray, # (bands, h, w) image in the model's ground ba
     return out, fw, done
 
 
+# %% ../nbs/04b_enhance.ipynb #pixerr-code
+PIXEL_ERRORS = 'pixel_errors'   # key of the per-pixel error calibrations in a model's JSON `meta`, by K
+
+def perturbed(cube:np.ndarray, # (bands, h, w) image in its own flux units, NaN at masked pixels
+              noise, # noise σ per pixel of each band (the image's units)
+              seed:int, # seed of the whole set of samples
+              j:int, # index of this sample
+              level:float=1.0, # σ of the injected noise, in units of `noise`
+             )->np.ndarray:
+    "Sample `j`'s input: `cube` plus a fresh N(0, (level·σ)²) draw; NaN (masked) pixels stay NaN."
+    sig = np.broadcast_to(np.asarray(noise, np.float64).ravel(), (cube.shape[0],))
+    eps = np.random.default_rng([int(seed), int(j)]).standard_normal(cube.shape)
+    return (cube + float(level)*sig[:, None, None]*eps).astype(np.float32)
+
+def sample_spread(cube:np.ndarray, # (bands, h, w) image on the model's ground grid (NaN: bad pixels)
+                  model, # the enhancer
+                  noise, # noise σ per pixel per band (the image's units)
+                  k:int=8, # number of samples (≥ 2)
+                  seed:int=0, # seed: sample j's noise depends only on (seed, j)
+                  level:float=1.0, # σ of the injected noise, in units of `noise`
+                  progress:bool=True, # progress bar over the samples
+                  **kw # `enhance` settings (tile, overlap, batch_size)
+                 )->np.ndarray:
+    "Per-pixel standard deviation (bands, H, W) of `k` enhancements of `cube`, each under a fresh noise draw."
+    if int(k) < 2: raise InputError(f"samples: need at least 2, got {k}")
+    mean = m2 = None
+    for j in tqdm(range(int(k)), desc='samples', disable=not progress, leave=False):
+        e = np.asarray(enhance(perturbed(cube, noise, seed, j, level), model, noise=noise, progress=False, **kw),
+                       np.float64)
+        if mean is None: mean, m2 = e, np.zeros_like(e)
+        else:   # Welford: one pass, two images in memory
+            d = e - mean
+            mean = mean + d/(j + 1)
+            m2 += d*(e - mean)
+    return np.sqrt(m2/(int(k) - 1)).astype(np.float32)
+
+def pixel_error_calibration(model, # the enhancer
+                            k:int # number of samples
+                           )->dict:
+    "The calibration of the per-pixel errors of `k` samples stored with `model` (`uncertainty.store_pixel_errors`)."
+    cals = (getattr(model, 'meta', None) or {}).get(PIXEL_ERRORS) or {}
+    if str(int(k)) not in cals:
+        have = ', '.join(sorted(cals, key=int)) or 'none'
+        raise InputError(f"model {model.label!r}: no per-pixel error calibration for --samples {k} (calibrated K: "
+                         f"{have}); fit one with ganblend.uncertainty.store_pixel_errors")
+    return cals[str(int(k))]
+
+def calibrated_sigma(std:np.ndarray, # (bands, H, W) sample spread (`sample_spread`)
+                     enhanced:np.ndarray, # (bands, H, W) the enhanced image
+                     noise, # ground noise σ per band (the image's units)
+                     model, # the enhancer
+                     cal:dict # `pixel_error_calibration(model, k)`
+                    )->np.ndarray:
+    """σ per pixel such that `enhanced` ± σ is the calibrated 68% interval: z(level)·c·std, with c the factor of the
+    pixel's bin of `enhanced`/(σ/scale²), as `uncertainty.fit_calibration` fitted it."""
+    from scipy.stats import norm
+    en = np.broadcast_to(np.asarray(noise, np.float64).ravel(), (std.shape[0],))[:, None, None]/model.scale**2
+    f = np.asarray(cal['factors'], np.float64)
+    c = f[np.digitize(np.nan_to_num(enhanced/en), cal['edges'])] if cal['edges'] else f[0]
+    return (norm.ppf(0.5 + float(cal['level'])/2)*c*std).astype(np.float32)
+
 # %% ../nbs/04b_enhance.ipynb #dcf6ea1b
 @script
 def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of input files
@@ -438,18 +518,21 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                 no_infill:bool=False, # NaN instead of the model's in-fill where the output MASK says NO_DATA
                 psf:str=None, # PSF image FITS (default: the file's PSF HDU or PSF_FWHM/SEEING keywords, if any)
+                samples:int=0, # K ≥ 2: add a VARIANCE extension, the calibrated spread of K noise-perturbed enhancements
+                seed:int=0, # seed of those samples
                ):
     """Enhance ground-based FITS images to the space pixel grid with a trained generative model. OUT.fits has an
     empty PRIMARY HDU (provenance, the input's zero-point keywords such as FLUXMAG0/MAGZERO), IMAGE (flux per space
     pixel in the input's unit, WCS, BUNIT) and MASK (int32 bits, MP_NO_DATA=8: no ground data under the pixel,
     MP_INFILLED=9: a masked ground pixel under it, the value is the model's guess). ganblend-detect, -photometry and
-    -deblend read this layout, with NO_DATA pixels bad."""
+    -deblend read this layout, with NO_DATA pixels bad. With --samples K a VARIANCE extension follows (σ² per space
+    pixel; IMAGE ± σ is the calibrated 68% interval), at K times the cost."""
     if not batch:
         if len(files) != 2:
             raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); "
                              "use --batch IN... --outdir DIR for many")
         enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
-                     bad_bits=bad_bits, infill=not no_infill, psf=psf)
+                     bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed)
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir():
@@ -460,7 +543,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit')
                             + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
-                          bad_bits=bad_bits, infill=not no_infill, psf=psf)
+                          bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed)
         except (InputError, OSError) as e:
             failed.append(f)
             sys.stderr.write(f"ganblend-enhance: error: {e}\n")

@@ -25,9 +25,9 @@ from .deblend import (DEFAULT_SURVEY, as_image, deblend, resolve_detection, dete
                               psf_mixture, to_ground, model_input)
 
 # %% auto #0
-__all__ = ['LEVEL', 'SAMPLE_COLUMNS', 'PlattCalibration', 'fit_platt', 'perturbed', 'group_regions', 'CatalogSamples',
-           'draw_samples', 'SamplesCalibration', 'flux_factor', 'fit_samples_calibration', 'shipped_samples',
-           'samples_calibration', 'store_samples_calibration', 'sample_columns', 'sample_catalog', 'deblend_samples']
+__all__ = ['LEVEL', 'SAMPLE_COLUMNS', 'PlattCalibration', 'fit_platt', 'group_regions', 'CatalogSamples', 'draw_samples',
+           'SamplesCalibration', 'flux_factor', 'fit_samples_calibration', 'shipped_samples', 'samples_calibration',
+           'store_samples_calibration', 'sample_columns', 'sample_catalog', 'deblend_samples']
 
 # %% ../nbs/07d_samples.ipynb #58eff1e6
 @dataclass
@@ -58,16 +58,7 @@ def fit_platt(p:np.ndarray, label:np.ndarray, # calibration probabilities (fract
     return PlattCalibration(float(a), float(b), int(k), label_name)
 
 # %% ../nbs/07d_samples.ipynb #e4b3f984
-def perturbed(cube:np.ndarray, # (bands, h, w) image in its own flux units, NaN at masked pixels
-              noise, # noise σ per pixel of each band (the image's units)
-              seed:int, # seed of the whole set of samples
-              j:int, # index of this sample
-              level:float=1.0, # σ of the injected noise, in units of `noise`
-             )->np.ndarray:
-    "Sample `j`'s input: `cube` plus a fresh N(0, (level·σ)²) draw; NaN (masked) pixels stay NaN."
-    sig = np.broadcast_to(np.asarray(noise, np.float64).ravel(), (cube.shape[0],))
-    eps = np.random.default_rng([int(seed), int(j)]).standard_normal(cube.shape)
-    return (cube + float(level)*sig[:, None, None]*eps).astype(np.float32)
+from .enhance import perturbed   # in `enhance`: `ganblend-enhance --samples` perturbs images the same way
 
 # %% ../nbs/07d_samples.ipynb #1a50e0c5
 def group_regions(cat_xy:np.ndarray, # (n, 2) catalog source positions x, y (pixels)

@@ -27,6 +27,8 @@ from . import photometry as _phot
 from .data import Normalizer
 from .models import Enhancer
 from .blends import simulate_blends, simulate_isolated
+from .testsky import simulate_testsky
+from .models import update_weights_meta
 from .samples import PlattCalibration, fit_platt  # moved to 07d_samples: the catalog applies it
 from .deblend import (detect_enhanced, resolve_detection, shipped_detection, ground_psf,
                               to_enhanced, to_ground, enhance_stamps)
@@ -37,7 +39,8 @@ __all__ = ['FLOW_NAME', 'LEVELS', 'PIXEL_EDGES', 'FLUX_EDGES', 'Sampler', 'gan_n
            'quantile_interval', 'gaussian_interval', 'coverage', 'Calibration', 'conformal_quantile', 'fit_calibration',
            'apply_calibration', 'save_calibration', 'load_calibration', 'detection_for', 'detect_samples', 'p_two',
            'binary_reliability', 'brier', 'ece', 'sample_photometry', 'ensemble_flux', 'CalibrationStudy',
-           'calibration_study', 'plot_reliability', 'plot_p_two', 'plot_example', 'summary_lines']
+           'calibration_study', 'plot_reliability', 'plot_p_two', 'plot_example', 'summary_lines', 'pixel_error_split',
+           'pixel_error_coverage', 'fit_pixel_errors', 'store_pixel_errors']
 
 # %% ../nbs/09_uncertainty.ipynb #3c5e4f39
 @dataclass(eq=False)
@@ -698,3 +701,77 @@ def summary_lines(st:CalibrationStudy # result of `calibration_study`
                       f"Platt (a, b) of p_two: {pl}",
                       f"flux completeness (found on >= {st.meta['min_matched']} samples): "
                       f"{st.meta['flux_completeness']:.3f}"])
+
+# %% ../nbs/09_uncertainty.ipynb #pixerr09-code
+def pixel_error_split(model:Enhancer, # single-band enhancer
+                      population:str='train', # 'train' (`blends.simulate_blends`) or 'testsky' (`testsky`)
+                      n:int=300, # blends
+                      seed:int=0, # seed of the galaxies, the noise and the samples
+                      k:int=8, # samples per stamp
+                      progress:bool=False,
+                     )->dict:
+    """Blends of one population at the model's seeing: truth, deterministic enhancement and the spread of `k` noise-
+    perturbed enhancements per space pixel (flux per space pixel), and the enhanced noise σ/scale² (`en`)."""
+    if model.cfg.in_bands != 1: raise ConfigError(f"{model.label}: per-pixel errors are calibrated for single-band models")
+    noise = get_survey(model.ground_bands[0]).noise_sigma
+    if population == 'train':
+        bs = simulate_blends(n, seed=seed, ground_bands=model.ground_seeing_bands, sep_range=(0.3, 1.5),
+                             max_flux_ratio=4.0, progress=progress)
+        G, S = bs.noisy_ground(np.random.default_rng([seed, 7]))[:, 0], bs.space[:, 0]
+    elif population == 'testsky':
+        ts = simulate_testsky(n, seed, seeing=float(model.ground_psf_fwhm[0]), regime=(20., 25.5), blend=True,
+                              sep_range=(0.3, 1.5), size=23, space=model.space_bands[0], space_size=64)
+        G, S = ts.images, ts.space
+    else: raise ConfigError(f"population: {population!r}; known: train, testsky")
+    smp = sample_stamps(G, gan_noise_sampler(model), model.cfg, noise, k, seed=seed, progress=progress)
+    return dict(truth=space_truth(S, model, noise), det=enhance_stamps(G, model, noise),
+                std=smp.std(1, ddof=1), en=noise/model.cfg.scale**2)
+
+def pixel_error_coverage(split:dict, # `pixel_error_split`
+                         cal:Calibration|None, # None: the raw spread
+                        )->dict:
+    "Coverage of enhanced ± z(level)·c·spread, over all pixels and over source pixels (truth > σ/scale²)."
+    level = cal.level if cal is not None else 0.68
+    c = cal.factor(split['det']/split['en']) if cal is not None else 1.0
+    inside = np.abs(split['truth'] - split['det']) <= z_of(level)*c*split['std']
+    return dict(all=float(inside.mean()), source=float(inside[split['truth'] > split['en']].mean()))
+
+def fit_pixel_errors(model:Enhancer, # single-band enhancer
+                     k:int=8, # samples per stamp, as `--samples K`
+                     n:int=300, # blends per split
+                     seed:int=0, # fit split; the test splits use seed + 1 (training simulator) and seed + 2 (testsky)
+                     level:float=0.68, # nominal level
+                     edges=PIXEL_EDGES, # bins of enhanced/(σ/scale²)
+                     progress:bool=False,
+                    )->tuple:
+    """(Calibration about the deterministic enhancement, Table of coverage: per population and pixel set, raw and
+    calibrated)."""
+    fit = pixel_error_split(model, 'train', n, seed, k, progress)
+    cal = fit_calibration(fit['truth'], fit['det'], fit['std'], level, cond=fit['det']/fit['en'], edges=edges,
+                          what='pixels about the deterministic enhancement; cond = enhanced / (sigma/scale^2)',
+                          min_std=1e-6*fit['en'])
+    rows = []
+    for pop, s in (('train', seed + 1), ('testsky', seed + 2)):
+        sp = pixel_error_split(model, pop, n, s, k, progress)
+        raw, calib = pixel_error_coverage(sp, None), pixel_error_coverage(sp, cal)
+        for w in ('all', 'source'):
+            rows.append(dict(population=pop, pixels=w, coverage68_raw=raw[w], coverage68=calib[w]))
+    return cal, Table(rows)
+
+def store_pixel_errors(path, # weights path of a single-band enhancer
+                       k:int=8, # samples, as `--samples K`
+                       n:int=300, seed:int=0, progress:bool=False,
+                       model=None, # the loaded enhancer at `path`; None: loaded here
+                      )->tuple:
+    "Fit the per-pixel error calibration of `k` samples and store it in the model's JSON `meta.pixel_errors.<k>`."
+    model = _enh.load_enhancer(path=path) if model is None else model
+    cal, cov = fit_pixel_errors(model, k, n, seed, progress=progress)
+    update_weights_meta(path, (_enh.PIXEL_ERRORS, str(int(k))),
+                        dict(cal.to_dict(), k=int(k), n_blends=int(n), seed=int(seed),
+                             command=f"ganblend.uncertainty.store_pixel_errors(WEIGHTS, k={int(k)}, n={int(n)}, "
+                                     f"seed={int(seed)})",
+                             data=f"training simulator at the model's seeing ({model.ground_seeing_bands[0]}), blends "
+                                  "0.3-1.5\", ratio <= 4, i 20-25.5",
+                             validation=[{c: (v if isinstance(v, str) else float(v)) for c, v in zip(cov.colnames, r)}
+                                         for r in cov]))
+    return cal, cov

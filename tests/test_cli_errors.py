@@ -172,3 +172,21 @@ def test_photometry_bad_ref_band(corpus, tmp_path):
     out = tmp_path/'phot.ecsv'
     r = run('ganblend-photometry', corpus['sixband'], cat, out, '--survey', 'hsc-i', '--ref-band', '6')
     check_clean_error(r, out); assert 'reference band 6' in r.stderr and str(corpus['sixband']) in r.stderr
+
+@pytest.mark.parametrize('k,frag', [('1', 'at least 2'), ('3', 'no per-pixel error calibration')])
+def test_enhance_samples_refused(k, frag, corpus, tmp_path):
+    "--samples needs K ≥ 2 and a calibration for that K stored with the model; refused before any work."
+    out = tmp_path/'out.fits'
+    r = run('ganblend-enhance', corpus['good'], out, '--samples', k)
+    check_clean_error(r, out); assert frag in r.stderr
+
+def test_enhance_samples_variance(corpus, tmp_path):
+    "--samples 8 (calibrated for the shipped model): a VARIANCE extension, finite and positive where IMAGE is."
+    out = tmp_path/'out.fits'
+    r = run('ganblend-enhance', corpus['good'], out, '--samples', '8', '--quiet')
+    assert r.returncode == 0, r.stderr[-2000:]
+    with fits.open(out) as h:
+        assert [x.name for x in h] == ['PRIMARY', 'IMAGE', 'MASK', 'VARIANCE']
+        v, im = h['VARIANCE'].data, h['IMAGE'].data
+        assert v.shape == im.shape and h['IMAGE'].header['GB_SAMPK'] == 8
+        assert (np.isfinite(v) == np.isfinite(im)).all() and (v[np.isfinite(v)] > 0).all()
