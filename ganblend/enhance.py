@@ -23,10 +23,10 @@ from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_mo
 
 # %% auto #0
 __all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'PIXEL_ERRORS', 'available_enhancers',
-           'load_enhancer', 'enhance_normalised', 'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux',
-           'enhancer_for', 'enhance_fits', 'image_seeing', 'seeing_bank', 'nearest_seeing', 'model_psf_image',
-           'match_seeing', 'perturbed', 'sample_spread', 'pixel_error_calibration', 'calibrated_sigma', 'enhance_cli',
-           'blank_level', 'tile_profile', 'shift_difference']
+           'load_enhancer', 'shift_averaged_fine_grid', 'enhance_normalised', 'output_noise_scale', 'enhance',
+           'footprint_mask', 'resample_flux', 'enhancer_for', 'enhance_fits', 'image_seeing', 'seeing_bank',
+           'nearest_seeing', 'model_psf_image', 'match_seeing', 'perturbed', 'sample_spread', 'pixel_error_calibration',
+           'calibrated_sigma', 'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
@@ -81,6 +81,26 @@ def _axis_plan(n, t, overlap, scale, fine, n_out):
     for i, M in enumerate(mats): R[i, :len(M)] = M
     return t, starts, r0s, nrs, torch.from_numpy(R)
 
+def shift_averaged_fine_grid(model, # generator with `fine_grid` and `stride`
+                             x:torch.Tensor, # (B, in_bands+1, h, w) tiles in noise units, mask channel last
+                            )->torch.Tensor:
+    """`model.fine_grid` averaged over the `stride`² phases of the input (cycle spinning): each phase enhances the
+    tiles moved by (dy, dx) < stride ground pixels, and its fine grid is moved back by (dy, dx)·fine sub-pixels, an
+    exact shift. The average no longer depends on where the sky falls on the network's sampling grid."""
+    s, f = model.stride, model.cfg.fine
+    h, w = x.shape[-2:]
+    out, cnt = None, torch.zeros(1, 1, h*f, w*f, device=x.device)
+    for dy in range(s):
+        for dx in range(s):
+            xp = torch.zeros_like(x)
+            xp[:, -1] = 1   # what moves in at the far edges is masked
+            xp[..., :h - dy, :w - dx] = x[..., dy:, dx:]
+            yp = model.fine_grid(xp).float()
+            if out is None: out = torch.zeros(yp.shape[:2] + (h*f, w*f), device=x.device)
+            out[..., dy*f:, dx*f:] += yp[..., :(h - dy)*f, :(w - dx)*f]
+            cnt[..., dy*f:, dx*f:] += 1
+    return out/cnt
+
 def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in noise units and the mask channel
                        model:Enhancer, # generator
                        tile:int=64, # tile side in ground pixels (rounded down to a multiple of model.stride)
@@ -88,6 +108,7 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
                        batch_size:int=256, # tiles per generator call
                        progress:bool=True, # show a progress bar
                        out:np.ndarray|None=None, # preallocated (out_bands, H, W) float32 output (None: allocated here)
+                       shift_average:bool=False, # average over the network's stride phases (`stride`² × the cost)
                       )->np.ndarray:
     "Model output on the whole space grid (noise units), computed tile by tile and blended with complementary windows."
     cfg, s = model.cfg, model.stride
@@ -122,7 +143,7 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
         iy, ix = torch.tensor([i for i, _ in chunk], device=device), torch.tensor([j for _, j in chunk], device=device)
         tiles = torch.from_numpy(np.stack([x[:, sy[i]:sy[i] + ty, sx[j]:sx[j] + tx] for i, j in chunk])).to(device)
         with torch.inference_mode():
-            fine = model.fine_grid(tiles).float()
+            fine = (shift_averaged_fine_grid(model, tiles) if shift_average else model.fine_grid(tiles)).float()
             res = (RY[iy][:, None] @ fine @ RX[ix][:, None].transpose(-1, -2)).cpu().numpy()
         for r, (i, j) in zip(res, chunk):
             out[:, ry[i]:ry[i] + ny[i], rx[j]:rx[j] + nx[j]] += r[:, :ny[i], :nx[j]]
@@ -158,6 +179,7 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
             overlap:int=16, # overlap between tiles in ground pixels
             batch_size:int=256, # tiles per generator call
             progress:bool=True, # show a progress bar
+            shift_average:bool=False, # average over the network's stride phases: shift-consistent, 16× the cost
            )->np.ndarray:
     "Enhanced image on the space grid, `round(2.8 h)` × `round(2.8 w)`, in flux per space pixel (the input's unit)."
     cfg = model.cfg
@@ -172,7 +194,7 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
     np.divide(a, sig[:, None, None].astype(np.float32), out=x[:-1])
     x[:-1, bad] = 0
     x[-1] = bad
-    out = enhance_normalised(x, model, tile, overlap, batch_size, progress)
+    out = enhance_normalised(x, model, tile, overlap, batch_size, progress, shift_average=shift_average)
     out *= (output_noise_scale(cfg, sig)/cfg.scale**2).astype(np.float32)[:, None, None]
     return out[0] if np.ndim(image) == 2 and cfg.out_bands == 1 else out
 
@@ -275,6 +297,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  psf=None, # PSF image or FITS file (a cube: one plane per band); None: the file's PSF HDU or keywords
                  samples:int=0, # K ≥ 2: a VARIANCE extension from K noise-perturbed enhancements (`sample_spread`)
                  seed:int=0, # seed of those samples
+                 shift_average:bool=False, # average over the network's stride phases (`enhance`): 16× the time
                 )->Path:
     """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
     (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED), and with `samples` a VARIANCE (calibrated per-pixel errors);
@@ -316,14 +339,15 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
         cube = new
     else: noise = image_noise(im)
     if noise is None: noise = np.array([estimate_noise(b) for b in cube])
-    out = enhance(cube, model, noise=noise, tile=tile, overlap=overlap, batch_size=batch_size, progress=progress)
+    out = enhance(cube, model, noise=noise, tile=tile, overlap=overlap, batch_size=batch_size, progress=progress,
+                  shift_average=shift_average)
     H, W = out.shape[-2:]
     mask, out_nodata = _output_mask(nodata, ~np.isfinite(cube).all(0), cfg.scale, (H, W))  # bad pixels: NaN in cube
     if not infill: out[..., out_nodata] = np.nan
     hdus, err_kw = [], {}
     if cal is not None:   # σ² per pixel: the spread of `samples` enhancements, calibrated (`calibrated_sigma`)
         std = sample_spread(cube, model, noise, samples, seed, progress=progress, tile=tile, overlap=overlap,
-                            batch_size=batch_size)
+                            batch_size=batch_size, shift_average=shift_average)
         var = calibrated_sigma(std, out, noise, model, cal)**2
         var[~np.isfinite(out)] = np.nan
         vh = fits.Header() if wcs is None else rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale).to_header()
@@ -343,7 +367,8 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                            bands=','.join(cfg.space_bands), noise=','.join(f'{s:.6g}' for s in np.atleast_1d(noise)),
                            inpix=float(ps), infil=(bool(infill), 'model in-fill kept where NO_DATA'),
                            seein=(round(seeing, 4) if seeing else 'unknown', 'arcsec, input PSF FWHM (median)'),
-                           psfmt=(bool(any(matched)), 'input PSF-matched onto the model ground PSF'), **err_kw)
+                           psfmt=(bool(any(matched)), 'input PSF-matched onto the model ground PSF'),
+                           shavg=(bool(shift_average), 'averaged over the network stride phases'), **err_kw)
     from ganblend.ood import ood_keywords
     # population coverage of the input (OODSCORE, OODFRAC, ...)
     extra.update(ood_keywords(cube, noise, cfg.ground_bands))
@@ -520,19 +545,22 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 psf:str=None, # PSF image FITS (default: the file's PSF HDU or PSF_FWHM/SEEING keywords, if any)
                 samples:int=0, # K ≥ 2: add a VARIANCE extension, the calibrated spread of K noise-perturbed enhancements
                 seed:int=0, # seed of those samples
+                shift_average:bool=False, # average over the network's 16 stride phases: shift-consistent, 16× the time
                ):
     """Enhance ground-based FITS images to the space pixel grid with a trained generative model. OUT.fits has an
     empty PRIMARY HDU (provenance, the input's zero-point keywords such as FLUXMAG0/MAGZERO), IMAGE (flux per space
     pixel in the input's unit, WCS, BUNIT) and MASK (int32 bits, MP_NO_DATA=8: no ground data under the pixel,
     MP_INFILLED=9: a masked ground pixel under it, the value is the model's guess). ganblend-detect, -photometry and
     -deblend read this layout, with NO_DATA pixels bad. With --samples K a VARIANCE extension follows (σ² per space
-    pixel; IMAGE ± σ is the calibrated 68% interval), at K times the cost."""
+    pixel; IMAGE ± σ is the calibrated 68% interval), at K times the cost. --shift-average makes the image independent
+    of where the sky falls on the network's 4-pixel sampling grid, at 16 times the cost."""
     if not batch:
         if len(files) != 2:
             raise InputError(f"expected IN.fits OUT.fits, got {len(files)} file name(s); "
                              "use --batch IN... --outdir DIR for many")
         enhance_fits(files[0], files[1], model, survey, overwrite, tile, batch_size=batch_size, progress=not quiet,
-                     bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed)
+                     bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed,
+                     shift_average=shift_average)
         return
     if not files: raise InputError("--batch: no input files given")
     if outdir is None or not Path(outdir).is_dir():
@@ -543,7 +571,8 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
         out = Path(outdir)/(Path(f).name.removesuffix('.gz').removesuffix('.fits').removesuffix('.fit')
                             + '.enhanced.fits')
         try: enhance_fits(f, out, net, survey, overwrite, tile, batch_size=batch_size, progress=False,
-                          bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed)
+                          bad_bits=bad_bits, infill=not no_infill, psf=psf, samples=samples, seed=seed,
+                          shift_average=shift_average)
         except (InputError, OSError) as e:
             failed.append(f)
             sys.stderr.write(f"ganblend-enhance: error: {e}\n")
@@ -593,12 +622,15 @@ def shift_difference(model, # enhancer with `fine_grid` (a GAN generator)
                      side:int=128, # side of the compared crops (ground pixels)
                      margin:int=16, # ground pixels ignored at every edge of the crops
                      floor:float=3.0, # source pixels: above `floor` times the blank-sky rms of the fine grid
+                     shift_average:bool=False, # the fine grid averaged over the stride phases (`enhance`)
                     )->float:
     "rms difference of the fine-grid predictions of two crops k pixels apart, over the signal rms, on source pixels."
     f, t = model.cfg.fine, torch.from_numpy(np.ascontiguousarray(x, np.float32))[None, None]
+    t = torch.cat([t, torch.zeros_like(t)], 1)   # no masked pixel
+    grid = (lambda z: shift_averaged_fine_grid(model, z)) if shift_average else model.fine_grid
     with torch.inference_mode():
-        a = model.fine_grid(t[..., :side, :side])[0, 0].numpy()
-        b = model.fine_grid(t[..., k:k + side, k:k + side])[0, 0].numpy()   # b[i, j] = a[i + k f, j + k f]
+        a = grid(t[..., :side, :side])[0, 0].numpy()
+        b = grid(t[..., k:k + side, k:k + side])[0, 0].numpy()   # b[i, j] = a[i + k f, j + k f]
     m = margin*f
     aa, bb = a[k*f + m:-m, k*f + m:-m], b[m:-m - k*f, m:-m - k*f]
     src = aa > floor*np.std(a[:m, :m]) + 0.5
