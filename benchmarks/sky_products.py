@@ -14,7 +14,7 @@ What a survey scientist checks before putting an enhanced image next to the surv
   this fraction of the source signal rms; `shift_averaged` the same with `enhance(..., shift_average=True)` (the fine
   grid averaged over the 16 phases of the network's stride, `ganblend-enhance --shift-average`), the time of that
   enhancement of a 512² field against the single pass, measured in the same run, and the PSNR/SSIM of both on 200
-  stamps of the independent population (`testsky`);
+  stamps of the independent population (`testsky`); the time of the 8 extra enhancements of `--samples 8`;
 - **mosaic flux**: the total of the enhanced mosaic over the total of the ground mosaic (the data) and of the truth.
 
     OMP_NUM_THREADS=2 python benchmarks/sky_products.py                    # shipped models
@@ -33,16 +33,21 @@ def seams(model, size=1024, n_images=4, tile=64, overlap=16):
     return dict(period=len(prof), ptp=float(np.ptp(prof)), ptp_control=float(np.ptp(control)))
 
 
-def shift_average_cost(model, side=512):
-    "Seconds to enhance a side² noise field with and without `shift_average`, and their ratio."
+def shift_average_cost(model, side=512, k=8):
+    """Seconds to enhance a side² noise field: one pass, with `shift_average`, and the `k` extra enhancements of
+    `--samples k` (`enhance.sample_spread`), with the ratios to one pass, measured in the same run."""
     import time
-    from ganblend.enhance import enhance
+    from ganblend.enhance import enhance, sample_spread
     x = np.random.default_rng(0).normal(0, 1, (side, side)).astype(np.float32)
-    t = []
-    for sa in (False, True):
-        t0 = time.perf_counter(); enhance(x, model, noise=1.0, progress=False, shift_average=sa)
-        t.append(time.perf_counter() - t0)
-    return dict(single_s=round(t[0], 2), averaged_s=round(t[1], 2), ratio=round(t[1]/t[0], 1))
+    runs = dict(single=lambda: enhance(x, model, noise=1.0, progress=False),
+                averaged=lambda: enhance(x, model, noise=1.0, progress=False, shift_average=True),
+                samples=lambda: sample_spread(x[None], model, [1.0], k, progress=False))
+    t = {}
+    for name, fn in runs.items():
+        t0 = time.perf_counter(); fn(); t[name] = time.perf_counter() - t0
+    return dict(single_s=round(t['single'], 2), averaged_s=round(t['averaged'], 2),
+                ratio=round(t['averaged']/t['single'], 1), **{f'samples{k}_s': round(t['samples'], 2),
+                f'samples{k}_ratio': round(t['samples']/t['single'], 1)})
 
 def shift_average_quality(model, n=200, size=32, seed=5):
     "PSNR/SSIM of single-pass and shift-averaged enhancements of `n` independent-population stamps (`testsky`)."
