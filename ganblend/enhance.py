@@ -116,6 +116,8 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     H, W = cfg.space_shape(h, w)
     # e.g. the diffusion `FlowEnhancer` (10_diffusion): one pass over the whole image
     if not hasattr(model, 'fine_grid'):
+        if shift_average:
+            raise InputError(f"model {model.label!r} enhances whole images: --shift-average is for tiled GAN models")
         if h*w > WHOLE_IMAGE_MAX:
             raise InputError(f"image: {h}×{w} ground pixels is too large for {model.label!r}, "
                              f"which enhances whole images up to {WHOLE_IMAGE_MAX} pixels; "
@@ -300,10 +302,9 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  shift_average:bool=False, # average over the network's stride phases (`enhance`): 16× the time
                 )->Path:
     """Enhance a FITS image and write it as PRIMARY (keywords), IMAGE (rescaled WCS, BUNIT, provenance) and MASK
-    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED), and with `samples` a VARIANCE (calibrated per-pixel errors);
-    returns `out_path`. With a PSF (`psf`, the file's PSF HDU or FWHM
-    keywords) and no `model`, the survey's model nearest in seeing is used, and sharper bands are PSF-matched onto
-    it (`match_seeing`)."""
+    (`OUTPUT_MASK_PLANES`: NO_DATA, INFILLED), and with `samples` a VARIANCE (calibrated per-pixel errors); returns
+    `out_path`. With a PSF (`psf`, the file's PSF HDU or FWHM keywords) and no `model`, the survey's model nearest in
+    seeing is used, and sharper bands are PSF-matched onto it (`match_seeing`)."""
     out_path = Path(out_path)
     if samples and int(samples) < 2: raise InputError(f"--samples {samples}: need at least 2 samples")
     if out_path.exists() and not overwrite:
@@ -344,13 +345,14 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     H, W = out.shape[-2:]
     mask, out_nodata = _output_mask(nodata, ~np.isfinite(cube).all(0), cfg.scale, (H, W))  # bad pixels: NaN in cube
     if not infill: out[..., out_nodata] = np.nan
+    out_wcs = rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale) if wcs is not None else None
     hdus, err_kw = [], {}
     if cal is not None:   # σ² per pixel: the spread of `samples` enhancements, calibrated (`calibrated_sigma`)
         std = sample_spread(cube, model, noise, samples, seed, progress=progress, tile=tile, overlap=overlap,
                             batch_size=batch_size, shift_average=shift_average)
         var = calibrated_sigma(std, out, noise, model, cal)**2
         var[~np.isfinite(out)] = np.nan
-        vh = fits.Header() if wcs is None else rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale).to_header()
+        vh = fits.Header() if out_wcs is None else out_wcs.to_header()
         if im.bunit: vh['BUNIT'] = (f'({im.bunit})**2', 'variance of IMAGE')
         vh['GB_ERRLV'] = (float(cal['level']), 'IMAGE +- sqrt(VARIANCE): interval of this level')
         hdus.append(fits.ImageHDU(var[0] if im.data.ndim == 2 and var.shape[0] == 1 else var, header=vh,
@@ -360,7 +362,6 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
     hdr = im.header.copy()
     for k in _DROP: hdr.remove(k, ignore_missing=True, remove_all=True)
     hdr['PSF_FWHM'] = (float(cfg.space_psf_fwhm[0]), 'arcsec, PSF the enhancement model reproduces')
-    out_wcs = rescale_wcs(wcs, cube.shape[-2:], (H, W), cfg.scale) if wcs is not None else None
     if out_wcs is None: hdr['PIXSCALE'] = (cfg.space_pixel_scale, 'arcsec/pixel')
     extra = add_provenance(model=model.label,
                            chash=cfg.hash,
