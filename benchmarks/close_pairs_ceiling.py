@@ -23,7 +23,9 @@ pixels: `BlendSet.ground_parts`, `TestSkySet.parts`). Rows, each the fraction of
   the true ones within 0.3";
 - `pixels 3σ`: the evidence in the pixels alone, with no model error and no threshold set by invented companions:
   χ²(best single Sérsic galaxy, fitted freely from three starts) − χ²(the true pair) ≥ 9, with the sky noise only.
-  No test on these pixels that must also reject single galaxies can recognize more.
+  9 is the 2.9% tail of χ² with 3 degrees of freedom: the evidence a test needs to split no more than ~3% of single
+  galaxies even when it knows them exactly. A method may recognize more by accepting weaker evidence, at the cost
+  of more false splits.
 `f_split`: isolated galaxies with two or more sources (the arbiter rows at their T; `seeing.py` has the same for
 `pipeline` with 1,000 isolated galaxies). Columns: all pairs, by separation, by the magnitude of the fainter galaxy, and by separation for the bright pairs
 (fainter galaxy i < 23). `--out FILE.ecsv` keeps one row per blend. The threshold of `pipeline` and `true
