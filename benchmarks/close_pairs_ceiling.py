@@ -27,8 +27,8 @@ pixels: `BlendSet.ground_parts`, `TestSkySet.parts`). Rows, each the fraction of
   galaxies even when it knows them exactly. A method may recognize more by accepting weaker evidence, at the cost
   of more false splits.
 `f_split`: isolated galaxies with two or more sources (the arbiter rows at their T; `seeing.py` has the same for
-`pipeline` with 1,000 isolated galaxies). Columns: all pairs, by separation, by the magnitude of the fainter galaxy, and by separation for the bright pairs
-(fainter galaxy i < 23). `--out FILE.ecsv` keeps one row per blend. The threshold of `pipeline` and `true
+`pipeline` with 1,000 isolated galaxies). Columns: all pairs, by separation, by the magnitude of the fainter galaxy,
+and by separation for the bright pairs (fainter galaxy i < 23). `--out FILE.ecsv` keeps one row per blend. The threshold of `pipeline` and `true
 pos` is the one that keeps false splits ≤ 2% on the training simulator (`benchmarks/seeing.py` gives the false splits).
 """
 import argparse, sys, time, warnings
@@ -36,15 +36,10 @@ from pathlib import Path
 import numpy as np, torch
 
 sys.path.insert(0, str(Path(__file__).parent))
-from seeing import PS, SIZE, SEP, run   # the blends and the pipeline of the seeing benchmark
-from seeing import population as seeing_population
+from seeing import PS, run, population   # the blends and the pipeline of the seeing benchmark
 
-from ganblend.core import get_survey
-from ganblend.blends import simulate_blends
-from ganblend.simulate import psf_image
-from ganblend.testsky import simulate_testsky
-from ganblend.deblend import psf_mixture, resolve_detection, confirmation_noise, _removal_dchi2
-from ganblend.enhance import enhancer_for, image_seeing
+from ganblend.deblend import resolve_detection, confirmation_noise, _removal_dchi2
+from ganblend.enhance import enhancer_for
 from ganblend.photometry import fit_fluxes, render_stamps
 from ganblend.analysis import score_blends
 
@@ -54,25 +49,7 @@ FALSE_SPLIT = 0.03
 HALF_SEPS = (0.9, 1.8, 3.0)   # pixels: half-separations of the split proposals
 PIXEL_DCHI2 = 9.0   # 3σ: the 2.9% tail of χ² with 3 degrees of freedom (a second source's flux and position)
 
-def population(pop, seeing, n, mags, seed):
-    "(noisy stamps, true parts (n, 2, h, w), true positions (n, 2, 2), separations, fainter magnitude, σ, PSF)."
-    if pop == 'testsky':
-        bl = simulate_testsky(n, seed, blend=True, sep_range=SEP, max_flux_ratio=4.0, size=SIZE, seeing=seeing,
-                              regime=tuple(mags), parts=True)
-        t = bl.truth
-        return (bl.images.astype(np.float64), bl.parts.astype(np.float64), np.c_[t['x'], t['y']].reshape(n, 2, 2),
-                np.asarray(t['separation'], float).reshape(n, 2)[:, 0], np.asarray(t['mag'], float).reshape(n, 2).max(1),
-                bl.noise, bl.psf)
-    band = f'hsc-i@{seeing:g}'
-    bs = simulate_blends(n, 7000 + seed, sep_range=SEP, max_flux_ratio=4.0, ground_size=SIZE, ground_bands=(band,),
-                         progress=False, mag_range=tuple(mags))
-    t = bs.truth
-    xy = np.stack([np.c_[t[f'x{j}'], t[f'y{j}']] for j in (1, 2)], 1)
-    G = bs.noisy_ground(np.random.default_rng(7200 + seed))[:, 0]   # the draw of `seeing.py`
-    return (G.astype(np.float64), bs.ground_parts[:, :, 0].astype(np.float64), xy, np.asarray(t['separation'], float),
-            np.maximum(t['mag1'], t['mag2']).astype(float), get_survey(band).noise_sigma, psf_image(band, 31))
-
-def true_pair_fit(G, parts, sig):
+def true_pair_fit(G, parts):
     "Least-squares amplitudes of the two true profiles: (model of the pair, each scaled profile (n, 2, h, w))."
     A = parts.reshape(len(G), 2, -1)
     M = np.einsum('nip,njp->nij', A, A)
@@ -81,10 +58,10 @@ def true_pair_fit(G, parts, sig):
     each = a[:, :, None, None]*parts
     return each.sum(1), each
 
-def true_profile_levels(G, parts, xy, pm, sig, sys_frac):
-    """Survival level of the pair when its two-source model is the true profiles: min over the two sources of the
-    confirmation's Δχ² of removing it (the other refitted alone, as `_removal_dchi2` does)."""
-    m2, each = true_pair_fit(G, parts, sig)
+def true_profile_levels(G, m2, each, xy, pm, sig, sys_frac):
+    """Survival level of the pair when its two-source model is the true profiles (`true_pair_fit`: model `m2`, each
+    galaxy `each`): min over the two sources of the confirmation's Δχ² of removing it (the other refitted alone, as
+    `_removal_dchi2` does)."""
     s = np.full(G.shape, float(sig))
     lv = np.full(len(G), np.inf)
     for r in (0, 1):
@@ -96,22 +73,6 @@ def true_profile_levels(G, parts, xy, pm, sig, sys_frac):
         s2 = confirmation_noise(each[:, o], s, sys_frac)**2
         lv = np.minimum(lv, (((G - m1)**2 - (G - m2)**2)/s2).sum((1, 2)))
     return lv
-
-def pixel_evidence(G, parts, xy, pm, sig):
-    "χ²(best single Sérsic galaxy, three starts, positions free) − χ²(the true pair), sky noise only."
-    m2, _ = true_pair_fit(G, parts, sig)
-    chi2 = lambda m: (((G - m)/sig)**2).sum((1, 2))
-    w = parts.sum((2, 3))
-    starts = [xy[:, 0], xy[:, 1], (w[:, :, None]*xy).sum(1)/w.sum(1)[:, None]]
-    best = np.full(len(G), np.inf)
-    for st in starts:
-        t = fit_fluxes(G, st[:, None], pm, sig, profile='sersic', pos_prior=3.0)
-        m1 = render_stamps(G.shape[1:], np.c_[t['x'], t['y']].reshape(-1, 1, 2), pm,
-                           np.asarray(t['flux'], float).reshape(-1, 1), np.asarray(t['hlr'], float).reshape(-1, 1),
-                           np.c_[t['g1'], t['g2']].reshape(-1, 1, 2), profile='sersic',
-                           sersic_n=np.asarray(t['sersic_n'], float).reshape(-1, 1))
-        best = np.minimum(best, np.nan_to_num(chi2(m1), nan=np.inf))
-    return best - chi2(m2)
 
 def _fit(G, pos, pm, sig, prior=2.0):
     "Sérsic fit of every stamp with sources started at `pos` (N, k, 2): (data χ² (N,), fitted positions (N, k, 2), table)."
@@ -128,6 +89,12 @@ def best_single(G, starts, pm, sig):
         up = chi < best
         best[up], xy[up], g[up] = chi[up], p[up, 0], np.c_[t['g1'], t['g2']][up]
     return best, xy, g
+
+def pixel_evidence(G, parts, m2, xy, pm, sig):
+    "χ²(best single Sérsic galaxy, three starts, positions free) − χ²(the true pair `m2`), sky noise only."
+    w = parts.sum((2, 3))
+    starts = [xy[:, 0], xy[:, 1], (w[:, :, None]*xy).sum(1)/w.sum(1)[:, None]]
+    return best_single(G, starts, pm, sig)[0] - (((G - m2)/sig)**2).sum((1, 2))
 
 def split_proposals(xy, g):
     "Two-source starts about single-galaxy positions (N, 2): its major axis and four fixed directions (list of (N, 2, 2))."
@@ -192,10 +159,9 @@ def main():
         T = {}   # thresholds set on the training simulator at this seeing
         for pop in ['train'] + [p for p in a.population if p != 'train']:
             t0 = time.perf_counter()
-            G, xy, _, sep, Gi, sig, psf = seeing_population(pop, s, a.n, a.mags, a.seed, a.n_iso)
-            G2, parts, xy2, _, faint, _, _ = population(pop, s, a.n, a.mags, a.seed)
-            assert np.allclose(G, G2) and np.allclose(xy, xy2), 'the blends of seeing.py and their parts differ'
-            G, Gi, psf = G.astype(np.float64), Gi.astype(np.float64), psf/psf.sum()
+            G, xy, _, sep, Gi, sig, psf, parts, faint = population(pop, s, a.n, a.mags, a.seed, a.n_iso, parts=True)
+            G, Gi, parts, psf = G.astype(np.float64), Gi.astype(np.float64), parts.astype(np.float64), psf/psf.sum()
+            m2, each = true_pair_fit(G, parts)
             (pos, pos_i), label, pm = run('bank', G.astype(np.float32), Gi.astype(np.float32), sig, psf)
             conf = resolve_detection(enhancer_for(label), 'hsc-i', 'sep').confirm
             sc = score_blends([Table(dict(x=p[:, 0], y=p[:, 1])) for p in pos], xy, r)
@@ -204,7 +170,7 @@ def main():
             rows = {'pipeline': (rec_pipe, two_i.mean())}
             full = np.full(G.shape, float(sig))
             rows['true pos'] = (_removal_dchi2(G, full, xy, 2, pm, conf['sys_frac']).min(1) >= conf['min_dchi2'], None)
-            rows['true prof'] = (true_profile_levels(G, parts, xy, pm, sig, conf['sys_frac']) >= conf['min_dchi2'], None)
+            rows['true prof'] = (true_profile_levels(G, m2, each, xy, pm, sig, conf['sys_frac']) >= conf['min_dchi2'], None)
             # the arbiter at the true positions, its threshold from split proposals on isolated galaxies
             c1, xy1, g1 = best_single(Gi, peak_starts(Gi), pm, sig)
             S_iso = c1 - best_pair(Gi, split_proposals(xy1, g1), pm, sig)[0]
@@ -218,7 +184,7 @@ def main():
             S_b, pair = arbiter_no_truth(G, one(pos), pm, sig)
             ok_pair = np.asarray(score_blends([Table(dict(x=p[:, 0], y=p[:, 1])) for p in pair], xy, r)['recognized'], bool)
             rows['pipe+arbiter'] = (rec_pipe | ((S_b >= T['pipe']) & ok_pair), np.mean(two_i | (S_i >= T['pipe'])))
-            rows['pixels 3σ'] = (pixel_evidence(G, parts, xy, pm, sig) >= PIXEL_DCHI2, None)
+            rows['pixels 3σ'] = (pixel_evidence(G, parts, m2, xy, pm, sig) >= PIXEL_DCHI2, None)
             if pop not in a.population: continue
             sel = [(sep >= lo) & (sep < hi) for lo, hi in SEP_BINS] + [(faint >= lo) & (faint < hi) for lo, hi in MAG_BINS]
             sel += [m & (faint < 23) for m in sel[:len(SEP_BINS)]]

@@ -25,7 +25,7 @@ photometry of every component at its TRUE position (the noise and model floor of
 """
 import argparse, time, warnings
 import numpy as np, torch
-from ganblend.core import get_survey, Image, measure_fwhm
+from ganblend.core import get_survey, Image
 from ganblend.blends import simulate_blends, simulate_isolated
 from ganblend.simulate import psf_image
 from ganblend.testsky import simulate_testsky
@@ -39,17 +39,19 @@ SIZE, SIZE_ISO, SEP = 31, 23, (0.3, 1.5)
 SEP_BINS = [(0.3, 0.6), (0.6, 0.9), (0.9, 1.5)]
 PS = get_survey('hsc-i').pixel_scale
 
-def population(pop, seeing, n, mags, seed, n_iso=None):
-    "(blend stamps, true positions (n, 2, 2), true fluxes (n, 2), separations, isolated stamps, sky σ, PSF image)."
+def population(pop, seeing, n, mags, seed, n_iso=None, parts=False):
+    """(blend stamps, true positions (n, 2, 2), true fluxes (n, 2), separations, isolated stamps, sky σ, PSF image);
+    with `parts`, also each blend's two galaxies alone and noiseless (n, 2, h, w) and the fainter one's magnitude."""
     n_iso = n if n_iso is None else n_iso
     if pop == 'testsky':
         kw = dict(seeing=seeing, regime=tuple(mags))
-        bl = simulate_testsky(n, seed, blend=True, sep_range=SEP, max_flux_ratio=4.0, size=SIZE, **kw)
+        bl = simulate_testsky(n, seed, blend=True, sep_range=SEP, max_flux_ratio=4.0, size=SIZE, parts=parts, **kw)
         iso = simulate_testsky(n_iso, seed + 1, blend=False, size=SIZE_ISO, **kw)
         t = bl.truth
         sep = np.asarray(t['separation'], float).reshape(n, 2)[:, 0]
-        return (bl.images.astype(np.float32), np.c_[t['x'], t['y']].reshape(n, 2, 2),
-                np.asarray(t['flux'], float).reshape(n, 2), sep, iso.images.astype(np.float32), bl.noise, bl.psf)
+        out = (bl.images.astype(np.float32), np.c_[t['x'], t['y']].reshape(n, 2, 2),
+               np.asarray(t['flux'], float).reshape(n, 2), sep, iso.images.astype(np.float32), bl.noise, bl.psf)
+        return out + ((bl.parts, np.asarray(t['mag'], float).reshape(n, 2).max(1)) if parts else ())
     band = f'hsc-i@{seeing:g}'
     kw = dict(ground_bands=(band,), progress=False, mag_range=tuple(mags))
     bs = simulate_blends(n, 7000 + seed, sep_range=SEP, max_flux_ratio=4.0, ground_size=SIZE, **kw)
@@ -58,8 +60,9 @@ def population(pop, seeing, n, mags, seed, n_iso=None):
     t = bs.truth
     xy = np.stack([np.c_[t[f'x{j}'], t[f'y{j}']] for j in (1, 2)], 1)
     fl = np.c_[t[f'flux1_{band}'], t[f'flux2_{band}']].astype(float)
-    return (bs.noisy_ground(rng)[:, 0], xy, fl, np.asarray(t['separation'], float), iso.noisy_ground(rng)[:, 0],
-            get_survey(band).noise_sigma, psf_image(band, 31))
+    out = (bs.noisy_ground(rng)[:, 0], xy, fl, np.asarray(t['separation'], float), iso.noisy_ground(rng)[:, 0],
+           get_survey(band).noise_sigma, psf_image(band, 31))
+    return out + ((bs.ground_parts[:, :, 0], np.maximum(t['mag1'], t['mag2']).astype(float)) if parts else ())
 
 def run(variant, G, Gi, sig, psf):
     "Detections (ground pixel positions) per blend stamp and per isolated stamp, and the model used."

@@ -388,16 +388,19 @@ def image_seeing(psf_imgs:list, # one PSF image per band (`core.band_psfs`)
 def _trained_seeing(path:str, mtime_ns:int)->float:
     """The seeing of the model whose JSON is at `path` as `image_seeing` measures it: its ground PSF drawn with its
     pixel on its own grid (cached per file version: a per-stamp loop asks for it at every call)."""
-    import galsim
-    from ganblend.models import survey_psf
     cfg = json.loads(Path(path).read_text())['config']
     ps, fw = float(cfg['ground_pixel_scale']), []
     for band, f in zip(cfg['ground_bands'], np.atleast_1d(cfg['ground_psf_fwhm'])):
         n = 2*int(2.5*f/ps) + 1
-        try: prof = survey_psf(band, float(f))
-        except ConfigError: prof = galsim.Kolmogorov(fwhm=float(f))
-        fw.append(measure_fwhm(prof.drawImage(nx=n, ny=n, scale=ps).array, ps))
+        fw.append(measure_fwhm(_ground_psf_profile(band, float(f)).drawImage(nx=n, ny=n, scale=ps).array, ps))
     return float(np.median(fw))
+
+def _ground_psf_profile(band:str, fwhm:float):
+    "The ground PSF a model of `band` was trained with (`models.survey_psf` at `fwhm`; Kolmogorov for unknown bands)."
+    import galsim
+    from ganblend.models import survey_psf
+    try: return survey_psf(band, fwhm)
+    except ConfigError: return galsim.Kolmogorov(fwhm=fwhm)   # a band the package does not know
 
 def seeing_bank(survey:str='hsc-i' # survey-band key
                )->list:
@@ -425,11 +428,7 @@ def model_psf_image(model, # the enhancer
                     pixel_scale:float # arcsec per pixel
                    )->np.ndarray:
     "The ground PSF the model was trained with (`models.survey_psf` at its FWHM), drawn with its pixel, normalised."
-    import galsim
-    from ganblend.models import survey_psf
-    fwhm = model.ground_psf_fwhm[band]
-    try: prof = survey_psf(model.ground_bands[band], fwhm)
-    except ConfigError: prof = galsim.Kolmogorov(fwhm=fwhm)   # a band the package does not know
+    prof = _ground_psf_profile(model.ground_bands[band], model.ground_psf_fwhm[band])
     a = prof.drawImage(nx=shape[1], ny=shape[0], scale=pixel_scale).array.astype(np.float64)
     return a/a.sum()
 
@@ -544,7 +543,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)
                 no_infill:bool=False, # NaN instead of the model's in-fill where the output MASK says NO_DATA
                 psf:str=None, # PSF image FITS (default: the file's PSF HDU or PSF_FWHM/SEEING keywords, if any)
-                samples:int=0, # K ≥ 2: add a VARIANCE extension, the calibrated spread of K noise-perturbed enhancements
+                samples:int=0, # K ≥ 2: a VARIANCE extension, the calibrated spread of K noise-perturbed enhancements
                 seed:int=0, # seed of those samples
                 shift_average:bool=False, # average over the network's 16 stride phases: shift-consistent, 16× the time
                ):

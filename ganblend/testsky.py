@@ -251,10 +251,10 @@ class TestSkySet:
     space_band: str|None = None     # that band
 
     def pairs(self)->PairSet:
-        "The stamps as a `simulate.PairSet` (noiseless space and ground electrons): for the metrics of the training pairs."
+        "The stamps as a `simulate.PairSet` (noiseless space and ground electrons), for the training pairs' metrics."
         if self.space is None: raise InputError("pairs: simulate with space=BAND to draw the space images")
         g = self.noiseless[:, None] if self.noiseless.ndim == 3 else self.noiseless
-        t = self.truth[self.truth['source'] == 0] if 'source' in self.truth.colnames else self.truth
+        t = self.truth[self.truth['source'] == 0]   # one row per stamp
         return PairSet(self.space[:, None], g, t, [self.space_band], list(self.bands), self.seed)
 
     def __len__(self): return len(self.images)
@@ -384,10 +384,11 @@ def simulate_testsky(n:int, # number of stamps
     pos, sep = _positions(np.random.default_rng([seed, 1]), n, size, scale, blend, sep_range)
     fl = component_fluxes(gals, bands, ref)                                   # (n*n_src, n_bands, MAX_COMP + 1)
     rows, offs = _rows(gals), (pos - (size - 1)/2).tolist()
-    stamps = [(rows[i*n_src:(i+1)*n_src], offs[i*n_src:(i+1)*n_src], fl[i*n_src:(i+1)*n_src]) for i in range(n)]
+    # (galaxies, offsets, fluxes) of each stamp: `k` sources per stamp, in order
+    group = lambda off, flux, k: [(rows[i*k:(i+1)*k], off[i*k:(i+1)*k], flux[i*k:(i+1)*k]) for i in range(len(rows)//k)]
+    stamps = group(offs, fl, n_src)
     if parts:   # every source drawn alone; a stamp is the sum of its sources, as when drawn together
-        one_each = [(rows[k:k+1], offs[k:k+1], fl[k:k+1]) for k in range(n*n_src)]
-        drawn = _render_all(one_each, bands, ref, psf, seeing, size, scale, n_workers, progress)
+        drawn = _render_all(group(offs, fl, 1), bands, ref, psf, seeing, size, scale, n_workers, progress)
         drawn = drawn.reshape(n, n_src, len(bands), size, size)
         noiseless = drawn.sum(1, dtype=np.float32)
     else: noiseless = _render_all(stamps, bands, ref, psf, seeing, size, scale, n_workers, progress)
@@ -398,9 +399,7 @@ def simulate_testsky(n:int, # number of stamps
         if not s_spec.space: raise InputError(f"space: {space!r} is not a space band")
         ratio = scale/s_spec.pixel_scale
         s_size = int(round(size*ratio)) if space_size is None else int(space_size)
-        s_offs = ((pos - (size - 1)/2)*ratio).tolist()
-        s_fl = component_fluxes(gals, [s_spec.name], ref)
-        s_stamps = [(rows[i*n_src:(i+1)*n_src], s_offs[i*n_src:(i+1)*n_src], s_fl[i*n_src:(i+1)*n_src]) for i in range(n)]
+        s_stamps = group(((pos - (size - 1)/2)*ratio).tolist(), component_fluxes(gals, [s_spec.name], ref), n_src)
         sp = _render_all(s_stamps, [s_spec.name], ref, 'survey', [s_spec.psf_fwhm], s_size, s_spec.pixel_scale,
                          n_workers, progress)[:, 0]
 

@@ -25,10 +25,9 @@ from . import enhance as _enh
 from . import detect as _det
 from . import photometry as _phot
 from .data import Normalizer
-from .models import Enhancer
+from .models import Enhancer, update_weights_meta
 from .blends import simulate_blends, simulate_isolated
 from .testsky import simulate_testsky
-from .models import update_weights_meta
 from .samples import PlattCalibration, fit_platt  # moved to 07d_samples: the catalog applies it
 from .deblend import (detect_enhanced, resolve_detection, shipped_detection, ground_psf,
                               to_enhanced, to_ground, enhance_stamps)
