@@ -12,10 +12,12 @@ import numpy as np
 from astropy.table import Table, vstack
 
 from .core import get_survey, InputError, ConfigError, HST_BANDS, HSC_BANDS
-from .simulate import draw_population, band_fluxes, render_table, add_noise, REF_BAND, PairSet, simulate_pairs
+from .simulate import (draw_population, band_fluxes, render_table, add_noise, REF_BAND, PairSet, simulate_pairs,
+                       population_function, draw_wide_population, WIDE_MAG_RANGE)
 
 # %% auto #0
-__all__ = ['TRAIN_BLEND_SEED', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated', 'training_pairs', 'mix_pairs']
+__all__ = ['TRAIN_BLEND_SEED', 'WIDE_SEP_RANGE', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated',
+           'training_pairs', 'mix_pairs']
 
 # %% ../nbs/05_blends.ipynb #6216d956
 def _flux_ref(mag): return 10**(-0.4*np.asarray(mag, float))
@@ -196,29 +198,36 @@ def simulate_isolated(n:int, # number of galaxies
 # %% ../nbs/05_blends.ipynb #2719331b
 # added to the master seed for the blends of a training set (evaluation sets use small seeds)
 TRAIN_BLEND_SEED = 1_000_003
+WIDE_SEP_RANGE = (0., 2.5)   # blend separations (arcsec) of the wide population: companions reach the stamp edges
 
 def training_pairs(n:int, # stamps
                    blend_frac:float=0.5, # fraction of the stamps that are two-galaxy blends (0: `simulate_pairs`)
                    seed:int=0, # master seed (singles: `simulate_pairs(seed)`; blends: `seed + TRAIN_BLEND_SEED`)
                    space_bands=('hst-f775w',), # space survey-band keys (e.g. `HST_BANDS`)
                    ground_bands=('hsc-i',), # ground survey-band keys (e.g. `HSC_BANDS`)
-                   sep_range=(0., 1.5), # separation range of the blends (arcsec)
+                   sep_range=None, # separation range of the blends (arcsec; default (0, 1.5), `WIDE_SEP_RANGE` if wide)
                    max_flux_ratio:float=20., # largest F775W flux ratio of the blends
                    n_workers:int=0, # rendering processes (0: serial)
                    progress:bool=True, # progress bars
-                   mag_range=(20., 25.5), # F775W magnitude range of every galaxy
+                   mag_range=None, # F775W magnitude range of every galaxy (default: the population's)
                    space_size:int=64, ground_size:int=23, # stamp sides (pixels)
+                   population=None, # 'standard', 'wide' (`simulate.POPULATIONS`) or a function `f(n, seed, mag_range)`
                   )->PairSet:
     ("Paired noiseless space/ground training stamps, a fraction `blend_frac` of them two-galaxy blends, "
      "in a seeded random order.")
     if not 0 <= blend_frac <= 1: raise InputError(f"blend_frac: {blend_frac} must be between 0 and 1")
     nb = int(round(n*blend_frac))
     ns = n - nb
+    draw = population_function(population)
+    wide = draw is draw_wide_population
+    if mag_range is None: mag_range = WIDE_MAG_RANGE if wide else (20., 25.5)
+    if sep_range is None: sep_range = WIDE_SEP_RANGE if wide else (0., 1.5)
     kw = dict(space_bands=space_bands, ground_bands=ground_bands, n_workers=n_workers, progress=progress,
               mag_range=mag_range, space_size=space_size, ground_size=ground_size)
-    singles = simulate_pairs(ns, seed, **kw)
+    singles = simulate_pairs(ns, seed, population=draw, **kw)
     if nb == 0: return singles
-    bl = simulate_blends(nb, seed=seed + TRAIN_BLEND_SEED, sep_range=sep_range, max_flux_ratio=max_flux_ratio, **kw)
+    bl = simulate_blends(nb, seed=seed + TRAIN_BLEND_SEED, sep_range=sep_range, max_flux_ratio=max_flux_ratio,
+                         population=draw, **kw)
     pairs = mix_pairs(singles, bl, np.random.default_rng([seed, 7]).permutation(n))
     pairs.truth.meta.update(blend_frac=float(blend_frac), seed=int(seed), blend_seed=int(seed + TRAIN_BLEND_SEED),
                             sep_range=[float(v) for v in sep_range], max_flux_ratio=float(max_flux_ratio))

@@ -334,9 +334,11 @@ def simulate_cli(outdir:str, # directory to write the pair set to
                  bands:str='single', # 'single' (HST F775W → HSC i) or 'multi' (7 HST → 5 HSC bands)
                  n_workers:int=2, # rendering processes (0: serial)
                  shard_size:int=4096, # pairs per safetensors file
-                 mag_min:float=20.0, # brightest F775W magnitude
-                 mag_max:float=25.5, # faintest F775W magnitude
+                 mag_min:float=None, # brightest F775W magnitude (default 20; 18 for --population wide)
+                 mag_max:float=None, # faintest F775W magnitude (default 25.5; 27 for --population wide)
                  blend_frac:float=0.0, # fraction of the stamps that are two-galaxy blends (`blends.training_pairs`)
+                 population:str='standard', # galaxies: 'standard' or 'wide' (`simulate.POPULATIONS`; wide: i 18–27)
+                 seeing:float=None, # ground PSF FWHM in arcsec (default: the survey's; bands become e.g. 'hsc-i@0.85')
                  overwrite:bool=False, # replace an existing OUTDIR
                  quiet:bool=False, # no progress bar
                 ):
@@ -344,20 +346,29 @@ def simulate_cli(outdir:str, # directory to write the pair set to
     if bands not in BAND_SETS: raise InputError(f"--bands: {bands!r}; use 'single' or 'multi'")
     if n < 1: raise InputError(f"--n: {n}; need at least one galaxy")
     if n_workers < 0: raise InputError(f"--n-workers: {n_workers} must be ≥ 0")
+    from ganblend.simulate import population_function, WIDE_MAG_RANGE
+    population_function(population)   # ConfigError for an unknown name, before any work
+    lo, hi = WIDE_MAG_RANGE if population == 'wide' else (20.0, 25.5)
+    mag_min, mag_max = lo if mag_min is None else mag_min, hi if mag_max is None else mag_max
     if not mag_min < mag_max:
         raise InputError(f"--mag-min {mag_min} must be brighter (smaller) than --mag-max {mag_max}")
     if not 0 <= blend_frac <= 1: raise InputError(f"--blend-frac: {blend_frac} must be between 0 and 1")
     out = Path(outdir)
     _prepare_dir(out, overwrite)
     sb, gb = BAND_SETS[bands]
+    if seeing is not None:
+        if not 0.1 <= seeing <= 3: raise InputError(f"--seeing: {seeing} arcsec is outside 0.1–3")
+        gb = [f"{get_survey(b).name.partition('@')[0]}@{seeing:g}" for b in gb]
     # the later blends module (`nbs/05_blends.ipynb`); blend_frac=0 is `simulate_pairs`
     from ganblend.blends import training_pairs
     pairs = training_pairs(n, blend_frac, seed, sb, gb, n_workers=n_workers, progress=not quiet,
-                           mag_range=(mag_min, mag_max))
+                           mag_range=(mag_min, mag_max), population=population)
     cmd = (f"ganblend-simulate {outdir} --n {n} --seed {seed} --bands {bands}"
-           + (f" --blend-frac {blend_frac:g}" if blend_frac else ""))
+           + (f" --blend-frac {blend_frac:g}" if blend_frac else "")
+           + (f" --population {population}" if population != 'standard' else "")
+           + (f" --seeing {seeing:g}" if seeing is not None else ""))
     save_pairs(pairs, out, shard_size=shard_size, overwrite=overwrite,
-               extra_meta={'command': cmd, 'blend_frac': float(blend_frac)})
+               extra_meta={'command': cmd, 'blend_frac': float(blend_frac), 'population': population})
     mb = sum(p.stat().st_size for p in out.iterdir())/2**20
     what = f"{n} pairs" + (f" ({int(round(n*blend_frac))} of them two-galaxy blends)" if blend_frac else "")
     print(f"wrote {what} ({'+'.join(sb)} / {'+'.join(gb)}) to {out} ({mb:.1f} MB)")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from astropy.io import fits
 from tqdm import tqdm
 
@@ -22,14 +23,17 @@ from .models import (Enhancer, EnhanceGAN, EnhancerConfig, FlowEnhancer, load_mo
                              WEIGHTS_DIR, resolve_weights, shipped_models, weights_paths)
 
 # %% auto #0
-__all__ = ['WHOLE_IMAGE_MAX', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL', 'PIXEL_ERRORS', 'available_enhancers',
-           'load_enhancer', 'shift_averaged_fine_grid', 'enhance_normalised', 'output_noise_scale', 'enhance',
-           'footprint_mask', 'resample_flux', 'enhancer_for', 'enhance_fits', 'image_seeing', 'seeing_bank',
-           'nearest_seeing', 'model_psf_image', 'match_seeing', 'perturbed', 'sample_spread', 'pixel_error_calibration',
-           'calibrated_sigma', 'enhance_cli', 'blank_level', 'tile_profile', 'shift_difference']
+__all__ = ['WHOLE_IMAGE_MAX', 'DEFAULT_TILE', 'HALO_OVERLAP', 'MAX_SCALE_MISMATCH', 'OUTPUT_MASK_PLANES', 'SEEING_TOL',
+           'PIXEL_ERRORS', 'available_enhancers', 'load_enhancer', 'shift_averaged_fine_grid', 'enhance_normalised',
+           'output_noise_scale', 'enhance', 'footprint_mask', 'resample_flux', 'enhancer_for', 'enhance_fits',
+           'image_seeing', 'seeing_bank', 'nearest_seeing', 'model_psf_image', 'match_seeing', 'perturbed',
+           'sample_spread', 'pixel_error_calibration', 'calibrated_sigma', 'enhance_cli', 'blank_level', 'tile_profile',
+           'shift_difference']
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
+DEFAULT_TILE = 64  # tile side (ground pixels) of the strided generators
+HALO_OVERLAP = 4   # tile overlap (ground pixels) for generators that read a halo of context (`DilatedEnhancer`)
 
 def available_enhancers()->list:
     "Names of the enhancers shipped in `ganblend/weights` (GAN generators and flow models)."
@@ -103,14 +107,18 @@ def shift_averaged_fine_grid(model, # generator with `fine_grid` and `stride`
 
 def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in noise units and the mask channel
                        model:Enhancer, # generator
-                       tile:int=64, # tile side in ground pixels (rounded down to a multiple of model.stride)
+                       tile:int|None=None, # tile side in ground pixels (a multiple of model.stride; None: the model's)
                        overlap:int=16, # tile overlap in ground pixels (rounded up to a multiple of model.stride)
                        batch_size:int=256, # tiles per generator call
                        progress:bool=True, # show a progress bar
                        out:np.ndarray|None=None, # preallocated (out_bands, H, W) float32 output (None: allocated here)
                        shift_average:bool=False, # average over the network's stride phases (`stride`² × the cost)
                       )->np.ndarray:
-    "Model output on the whole space grid (noise units), computed tile by tile and blended with complementary windows."
+    """Model output on the whole space grid (noise units), computed tile by tile and blended with complementary windows.
+    A generator with a `halo` (the stride-1 `DilatedEnhancer`) reads that many pixels of context around each tile,
+    clipped at the image edges, and keeps only the tile's own sub-pixels: the tiles then reproduce one pass over the
+    whole image, without seams. An image of up to 1024² pixels is then one tile; larger ones are cut into tiles at least
+    4 halos wide (or `tile`) that overlap by `HALO_OVERLAP` pixels."""
     cfg, s = model.cfg, model.stride
     _, h, w = x.shape
     H, W = cfg.space_shape(h, w)
@@ -128,24 +136,42 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
         if out is None: return res
         out[...] = res
         return out
+    halo = int(getattr(model, 'halo', 0))
+    if halo:   # each tile reads its context: the tiles reproduce one pass over the whole image
+        # by default one tile when the image fits in memory (≤ 1024² pixels: ~1 GB of features), else tiles of 4 halos
+        if tile is None: tile = max(4*halo, max(h, w) if h*w <= 4*WHOLE_IMAGE_MAX else 0)
+        overlap = HALO_OVERLAP
+        batch_size = max(1, batch_size*64**2//(tile + 2*halo)**2)   # the same memory as 64² tiles
     overlap = max(s, math.ceil(overlap/s)*s)
-    tile = max(2*overlap, tile//s*s)
+    tile = max(2*overlap, (DEFAULT_TILE if tile is None else tile)//s*s)
     device = next(model.parameters()).device
     ty, sy, ry, ny, RY = _axis_plan(h, tile, overlap, cfg.scale, cfg.fine, H)
     tx, sx, rx, nx, RX = _axis_plan(w, tile, overlap, cfg.scale, cfg.fine, W)
     RY, RX = RY.to(device), RX.to(device)
-    need_h, need_w = sy[-1] + ty, sx[-1] + tx
-    if (need_h, need_w) != (h, w): x = np.pad(x, ((0, 0), (0, need_h - h), (0, need_w - w)))
+    if not halo:   # tiles are cut from the image padded with zeros to whole tiles
+        need_h, need_w = sy[-1] + ty, sx[-1] + tx
+        if (need_h, need_w) != (h, w): x = np.pad(x, ((0, 0), (0, need_h - h), (0, need_w - w)))
     if out is None: out = np.zeros((cfg.out_bands, H, W), np.float32)
     else: out[...] = 0
-    jobs = [(i, j) for i in range(len(sy)) for j in range(len(sx))]
-    bar = tqdm(total=len(jobs), desc='enhance', unit='tile', disable=not progress, leave=False)
-    for i0 in range(0, len(jobs), batch_size):
-        chunk = jobs[i0:i0 + batch_size]
+    f = cfg.fine
+    # with a halo: a tile's own pixels end at the image edge, and it reads up to `halo` pixels of context on each side
+    # (none beyond the image, where the network pads as it does for a whole image); tiles alike form one batch
+    def extent(st, t, n): return (0, t, 0) if not halo else (min(halo, st), min(t, n - st), min(halo, n - st - t))
+    groups = {}
+    for i in range(len(sy)):
+        for j in range(len(sx)):
+            groups.setdefault(extent(sy[i], ty, h) + extent(sx[j], tx, w), []).append((i, j))
+    jobs = [(key, g[k:k + batch_size]) for key, g in groups.items() for k in range(0, len(g), batch_size)]
+    bar = tqdm(total=len(sy)*len(sx), desc='enhance', unit='tile', disable=not progress, leave=False)
+    for (t0, ey, t1, l0, ex, l1), chunk in jobs:
+        t1, l1 = max(t1, 0), max(l1, 0)
         iy, ix = torch.tensor([i for i, _ in chunk], device=device), torch.tensor([j for _, j in chunk], device=device)
-        tiles = torch.from_numpy(np.stack([x[:, sy[i]:sy[i] + ty, sx[j]:sx[j] + tx] for i, j in chunk])).to(device)
+        tiles = torch.from_numpy(np.stack([x[:, sy[i] - t0:sy[i] + ey + t1, sx[j] - l0:sx[j] + ex + l1]
+                                           for i, j in chunk])).to(device)
         with torch.inference_mode():
             fine = (shift_averaged_fine_grid(model, tiles) if shift_average else model.fine_grid(tiles)).float()
+            if halo:   # the tile's own sub-pixels, zero-padded to a whole tile for the rebin matrices
+                fine = F.pad(fine[..., f*t0:f*(t0 + ey), f*l0:f*(l0 + ex)], (0, f*(tx - ex), 0, f*(ty - ey)))
             res = (RY[iy][:, None] @ fine @ RX[ix][:, None].transpose(-1, -2)).cpu().numpy()
         for r, (i, j) in zip(res, chunk):
             out[:, ry[i]:ry[i] + ny[i], rx[j]:rx[j] + nx[j]] += r[:, :ny[i], :nx[j]]
@@ -177,7 +203,7 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
             model:Enhancer, # generator from `load_enhancer`
             noise=None, # noise σ per pixel, scalar or one per band, in the image's unit (default: estimated)
             mask:np.ndarray|None=None, # True at bad pixels, (h, w) or like `image` (non-finite ones are always masked)
-            tile:int=64, # tile side in ground pixels
+            tile:int|None=None, # tile side in ground pixels (None: 64, or the whole image for stride-1 models)
             overlap:int=16, # overlap between tiles in ground pixels
             batch_size:int=256, # tiles per generator call
             progress:bool=True, # show a progress bar
@@ -290,7 +316,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  model=None, # an `Enhancer`, a weights path or a shipped name (default: the survey's, else 'hsc-i')
                  survey:str|None=None, # survey-band key used when the file has no pixel scale
                  overwrite:bool=False, # replace an existing output
-                 tile:int=64, # tile side (ground pixels)
+                 tile:int|None=None, # tile side (ground pixels; None: the model's default)
                  overlap:int=16, # tile overlap (ground pixels)
                  batch_size:int=256, # tiles per generator call
                  progress:bool=True, # progress bar
@@ -537,7 +563,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 survey:str=None, # survey-band key (e.g. hsc-i): pixel scale if the file has none, and the default model
                 model:str=None, # weights path or shipped model name (default: the survey's, else hsc-i)
                 overwrite:bool=False, # replace existing outputs
-                tile:int=64, # tile side in ground pixels
+                tile:int=None, # tile side in ground pixels (default: 64, or whole images up to 1024² for stride-1 models)
                 batch_size:int=256, # tiles per generator call
                 quiet:bool=False, # no progress bars
                 bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)

@@ -22,11 +22,12 @@ from .core import ConfigError, InputError, WeightsError, get_survey, HST_BANDS, 
 from .data import collate_items
 
 # %% auto #0
-__all__ = ['MODEL_CLASSES', 'WEIGHTS_DIR', 'EnhancerConfig', 'DCGANConfig', 'rebin_matrix', 'rebin', 'upsample', 'matching_fwhm',
-           'gaussian_kernel1d', 'degrade', 'fft_convolve', 'survey_psf', 'psf_matching_kernel', 'matching_kernels',
-           'upsample_int', 'ResBlock', 'EnhancerBase', 'Enhancer', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator',
-           'DCGANDiscriminator', 'DCGAN', 'FlowConfig', 'FlowNet', 'FlowEnhancer', 'FlowModel', 'register_model',
-           'shipped_models', 'resolve_weights', 'weights_paths', 'update_weights_meta', 'save_model', 'load_model']
+__all__ = ['DILATIONS', 'MODEL_CLASSES', 'WEIGHTS_DIR', 'EnhancerConfig', 'DCGANConfig', 'rebin_matrix', 'rebin', 'upsample',
+           'matching_fwhm', 'gaussian_kernel1d', 'degrade', 'fft_convolve', 'survey_psf', 'psf_matching_kernel',
+           'matching_kernels', 'upsample_int', 'ResBlock', 'EnhancerBase', 'Enhancer', 'DilatedEnhancer',
+           'make_generator', 'PatchDiscriminator', 'EnhanceGAN', 'DCGANGenerator', 'DCGANDiscriminator', 'DCGAN',
+           'FlowConfig', 'FlowNet', 'FlowEnhancer', 'FlowModel', 'register_model', 'shipped_models', 'resolve_weights',
+           'weights_paths', 'update_weights_meta', 'save_model', 'load_model']
 
 # %% ../nbs/03_models.ipynb #e2f6864e
 _COUNTERPART = {'g': 'hst-f435w', 'r': 'hst-f606w', 'i': 'hst-f775w', 'z': 'hst-f850lp'}
@@ -56,7 +57,11 @@ def _psf_fwhm(name, default):
 
 class _Config:
     "Mixin: dict/JSON round trip, validation of keys, a short stable hash."
-    def to_dict(self)->dict: return asdict(self)
+    _optional = ()   # fields left out of the dict while at their default: configurations saved before they existed
+                     # keep their hash
+    def to_dict(self)->dict:
+        d, dflt = asdict(self), {f.name: f.default for f in fields(self)}
+        return {k: v for k, v in d.items() if not (k in self._optional and v == dflt[k])}
     @classmethod
     def from_dict(cls, d:dict):
         "Build from a dict (e.g. parsed JSON); `ConfigError` on unknown keys."
@@ -100,6 +105,10 @@ class EnhancerConfig(_Config):
     w_sky: float = 0.0                # weight of the blank-sky bias term (`EnhanceGAN.sky_bias`); 0: not computed
     sky_size: int = 64                # side (ground pixels) of the pure-noise tiles of the blank-sky term
     sky_batch: int = 8                # pure-noise tiles per generator step (even: two halves)
+    sky_sizes: list|None = None       # more sides (ground pixels) of pure-noise tiles for that term, e.g. [23]
+    arch: str = 'unet'                # generator: 'unet' (strided U-Net, `Enhancer`) or 'dilated' (`DilatedEnhancer`)
+    dilations: list|None = None       # 'dilated': dilation of each residual block (default `DILATIONS`)
+    _optional = ('sky_sizes', 'arch', 'dilations')
 
     def __post_init__(self):
         if self.in_bands < 1 or self.out_bands < 1:
@@ -132,6 +141,12 @@ class EnhancerConfig(_Config):
         if len(self.phys_bands) != self.in_bands:
             raise ConfigError(f"phys_bands {self.phys_bands} needs one entry per ground band ({self.in_bands})")
         if self.adv_loss not in _ADV: raise ConfigError(f"adv_loss={self.adv_loss!r}; known: {list(_ADV)}")
+        if self.arch not in ('unet', 'dilated'): raise ConfigError(f"arch={self.arch!r}; known: 'unet', 'dilated'")
+        if self.sky_sizes is not None: self.sky_sizes = [int(v) for v in self.sky_sizes]
+        if self.dilations is not None:
+            self.dilations = [int(v) for v in self.dilations]
+            if not self.dilations or min(self.dilations) < 1:
+                raise ConfigError(f"dilations={self.dilations}: need one or more integers ≥ 1")
 
     def space_shape(self, h:int, w:int)->tuple:
         "Output (ny, nx) for a (h, w) ground input: `round(h*scale)`, `round(w*scale)`."
@@ -326,10 +341,10 @@ def upsample_int(x:torch.Tensor, # (B, C, h, w)
     return F.conv_transpose2d(x, k.view(1, 1, 1, -1).expand(C, 1, 1, -1), stride=(1, f), padding=(0, p), groups=C)
 
 class ResBlock(nn.Module):
-    "Two 3×3 convolutions with a LeakyReLU between them and an identity skip."
-    def __init__(self, c:int):
+    "Two 3×3 convolutions (dilated by `d`) with a LeakyReLU between them and an identity skip."
+    def __init__(self, c:int, d:int=1):
         super().__init__()
-        self.c1, self.c2 = nn.Conv2d(c, c, 3, padding=1), nn.Conv2d(c, c, 3, padding=1)
+        self.c1, self.c2 = (nn.Conv2d(c, c, 3, padding=d, dilation=d), nn.Conv2d(c, c, 3, padding=d, dilation=d))
     def forward(self, x): return x + self.c2(F.leaky_relu(self.c1(x), 0.2, inplace=True))
 
 class EnhancerBase:
@@ -389,6 +404,18 @@ class EnhancerBase:
         "σ (input units) that turns each output band's noise units back into flux: that of its `noise_bands` band."
         return np.asarray(noise, dtype=np.float64).reshape(-1)[np.asarray(self.noise_bands, dtype=int)]
 
+def _init_head_skip(m, cfg):
+    "Small head; the skip starts as the identity from each ground band to its output counterpart."
+    with torch.no_grad():
+        m.head.weight.mul_(0.1)
+        m.head.bias.zero_()
+        w = torch.full((cfg.out_bands, cfg.in_bands), 1/cfg.in_bands)
+        for i, j in _phys_pairs(cfg):
+            w[j] = 0
+            w[j, i] = 1
+        m.skip.weight.copy_(w[..., None, None])
+        m.skip.bias.zero_()
+
 class Enhancer(EnhancerBase, nn.Module):
     """Generator: ground (B, in_bands+1, h, w) in noise units with a mask channel → space grid
     (B, out_bands, round(2.8h), round(2.8w))."""
@@ -405,15 +432,7 @@ class Enhancer(EnhancerBase, nn.Module):
                                   for i in range(cfg.depth)])
         self.head = nn.Conv2d(ws[0], cfg.out_bands*(2*cfg.fine)**2, 3, padding=1)
         self.skip = nn.Conv2d(cfg.in_bands, cfg.out_bands, 1)
-        with torch.no_grad():
-            self.head.weight.mul_(0.1)
-            self.head.bias.zero_()
-            w = torch.full((cfg.out_bands, cfg.in_bands), 1/cfg.in_bands)
-            for i, j in _phys_pairs(cfg):
-                w[j] = 0
-                w[j, i] = 1
-            self.skip.weight.copy_(w[..., None, None])
-            self.skip.bias.zero_()
+        _init_head_skip(self, cfg)
 
     @property
     def stride(self)->int:
@@ -453,6 +472,45 @@ class Enhancer(EnhancerBase, nn.Module):
         fine = self.fine_grid(x)
         return rebin(fine, self.cfg.space_shape(*x.shape[-2:]), self.cfg.scale/self.cfg.fine)
 
+
+# %% ../nbs/03_models.ipynb #b06d48f3
+DILATIONS = [1, 2, 4, 8, 2, 1]   # residual blocks of `DilatedEnhancer`: receptive field ±40 ground pixels
+
+class DilatedEnhancer(Enhancer):
+    """Generator without resampling: every layer works on the ground grid (dilated residual blocks give the
+    receptive field), and the head predicts `fine`² sub-pixels per ground pixel. Its `stride` is 1: moving the sky
+    by whole ground pixels moves the output by the same amount, so tiles join without seams and a galaxy's enhanced
+    shape does not depend on where it falls on a sampling grid."""
+    def __init__(self, cfg:EnhancerConfig|None=None):
+        nn.Module.__init__(self)
+        self.cfg = cfg = cfg or EnhancerConfig(arch='dilated')
+        c = cfg.width
+        self.stem = nn.Conv2d(cfg.in_bands + 1, c, 3, padding=1)
+        self.blocks = nn.Sequential(*[ResBlock(c, d) for d in (cfg.dilations or DILATIONS)])
+        self.head = nn.Conv2d(c, cfg.out_bands*cfg.fine**2, 3, padding=1)
+        self.skip = nn.Conv2d(cfg.in_bands, cfg.out_bands, 1)
+        _init_head_skip(self, cfg)
+
+    @property
+    def stride(self)->int: return 1
+
+    @property
+    def halo(self)->int:
+        "Receptive radius in ground pixels: an output sub-pixel depends on input pixels at most this far away."
+        return 2 + 2*sum(self.cfg.dilations or DILATIONS)
+
+    def fine_grid(self, x:torch.Tensor)->torch.Tensor:
+        "The prediction on the fine grid (`fine` sub-pixels per ground pixel, edge-aligned), before `rebin`."
+        x = self.check_input(x)
+        if self.stem.weight.is_contiguous(memory_format=torch.channels_last):
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = self.blocks(F.leaky_relu(self.stem(x), 0.2))
+        return F.pixel_shuffle(self.head(y), self.cfg.fine) + upsample_int(self.skip(x[:, :-1]), self.cfg.fine)
+
+def make_generator(cfg:EnhancerConfig)->Enhancer:
+    "The generator `cfg.arch` names: `Enhancer` ('unet') or `DilatedEnhancer` ('dilated')."
+    return DilatedEnhancer(cfg) if cfg.arch == 'dilated' else Enhancer(cfg)
+
 # %% ../nbs/03_models.ipynb #76056661
 def _sn(m): return nn.utils.parametrizations.spectral_norm(m)
 
@@ -486,7 +544,7 @@ class EnhanceGAN(nn.Module):
                 ):
         super().__init__()
         self.cfg = cfg = cfg or EnhancerConfig(**kw)
-        self.generator, self.discriminator = Enhancer(cfg), PatchDiscriminator(cfg)
+        self.generator, self.discriminator = make_generator(cfg), PatchDiscriminator(cfg)
         self.register_buffer('kernels', matching_kernels(cfg) if kernels is None
                              else torch.as_tensor(kernels, dtype=torch.float32))
         self.meta = {}
@@ -526,13 +584,14 @@ class EnhanceGAN(nn.Module):
         cfg = self.cfg
         n, size = n or cfg.sky_batch, size or cfg.sky_size
         dev = next(self.generator.parameters()).device
-        x = torch.cat([torch.randn(n, cfg.in_bands, size, size, device=dev),
-                       torch.zeros(n, 1, size, size, device=dev)], 1)
-        fine = self.generator.fine_grid(x).float()
         # the product of the means of two independent halves has expectation bias², without the noise term var/n
         # that the square of one mean carries (which would push the enhancer to smooth the sky)
-        h = n//2
-        return (fine[:h].mean(0)*fine[h:2*h].mean(0)).mean()
+        h, terms = n//2, []
+        for s in [size] + [v for v in (cfg.sky_sizes or []) if v != size]:
+            x = torch.cat([torch.randn(n, cfg.in_bands, s, s, device=dev), torch.zeros(n, 1, s, s, device=dev)], 1)
+            fine = self.generator.fine_grid(x).float()
+            terms.append((fine[:h].mean(0)*fine[h:2*h].mean(0)).mean())
+        return torch.stack(terms).mean()
 
     def generator_loss(self, batch:dict)->tuple:
         "(loss, logs) for a generator step; also leaves the generated batch in `self.last_fake` (detached)."
@@ -715,7 +774,7 @@ class FlowEnhancer(EnhancerBase, nn.Module):
     def __init__(self, cfg:FlowConfig|None=None):
         super().__init__()
         self.cfg = cfg = cfg or FlowConfig()
-        self.base = Enhancer(EnhancerConfig.from_dict(cfg.base)) if cfg.base is not None else None
+        self.base = make_generator(EnhancerConfig.from_dict(cfg.base)) if cfg.base is not None else None
         if self.base is not None:
             for p in self.base.parameters(): p.requires_grad_(False)
         self.net = FlowNet(cfg.out_bands, cfg.in_bands + 1 + cfg.out_bands*(self.base is not None),
@@ -808,6 +867,11 @@ class FlowEnhancer(EnhancerBase, nn.Module):
 
     @property
     def stride(self)->int: return 1
+
+    @property
+    def halo(self)->int:
+        "Receptive radius in ground pixels: an output sub-pixel depends on input pixels at most this far away."
+        return 2 + 2*sum(self.cfg.dilations or DILATIONS)
 
 # %% ../nbs/03_models.ipynb #caf35204
 class FlowModel(nn.Module):

@@ -19,12 +19,13 @@ from tqdm import tqdm
 from .core import SurveySpec, get_survey, ConfigError, InputError, HST_BANDS, HSC_BANDS
 
 # %% auto #0
-__all__ = ['SED_TYPES', 'REF_BAND', 'COUNT_SLOPE', 'KNOT_FWHM', 'COMPONENTS', 'GSPARAMS', 'z0_of_mag', 'type_probabilities',
-           'median_hlr', 'disk_axis_ratio', 'enclosed_radius', 'effective_sersic_n', 'draw_population', 'sed_template',
-           'bandpass_for', 'sed_magnitude', 'colour', 'component_fractions', 'component_fluxes', 'band_fluxes',
-           'knot_positions', 'galaxy_shapes', 'galaxy_in_band', 'galaxy_profile', 'space_psf', 'psf_for', 'psf_image',
-           'electrons_per_photon_flux', 'render', 'render_points', 'render_galaxies', 'add_noise', 'render_table',
-           'PairSet', 'simulate_pairs']
+__all__ = ['SED_TYPES', 'REF_BAND', 'COUNT_SLOPE', 'KNOT_FWHM', 'COMPONENTS', 'GSPARAMS', 'WIDE_MAG_RANGE', 'WIDE_COUNT_SLOPE',
+           'POPULATIONS', 'z0_of_mag', 'type_probabilities', 'median_hlr', 'disk_axis_ratio', 'enclosed_radius',
+           'effective_sersic_n', 'draw_population', 'sed_template', 'bandpass_for', 'sed_magnitude', 'colour',
+           'component_fractions', 'component_fluxes', 'band_fluxes', 'knot_positions', 'galaxy_shapes',
+           'galaxy_in_band', 'galaxy_profile', 'space_psf', 'psf_for', 'psf_image', 'electrons_per_photon_flux',
+           'render', 'render_points', 'render_galaxies', 'add_noise', 'draw_wide_population', 'population_function',
+           'render_table', 'PairSet', 'simulate_pairs']
 
 # %% ../nbs/01_simulate.ipynb #14567838
 SED_TYPES = ('E', 'Sbc', 'Scd', 'Im')
@@ -68,11 +69,11 @@ def disk_axis_ratio(cos_i, q0=0.2):
 # %% ../nbs/01_simulate.ipynb #5972fb3f
 def _b_n(n): return gammaincinv(2*n, 0.5)
 
-def enclosed_radius(frac, fb, hb, hd, iters=60):
-    ("Radius (arcsec) enclosing `frac` of the light of bulge (n=4, hlr `hb`, fraction `fb`) "
+def enclosed_radius(frac, fb, hb, hd, iters=60, nb=4.):
+    ("Radius (arcsec) enclosing `frac` of the light of bulge (Sérsic index `nb`, hlr `hb`, fraction `fb`) "
      "+ exponential disk (hlr `hd`).")
-    fb, hb, hd = (np.asarray(a, dtype=float) for a in (fb, hb, hd))
-    def L(r): return fb*gammainc(8, _b_n(4)*(r/hb)**0.25) + (1 - fb)*gammainc(2, _b_n(1)*(r/hd))
+    fb, hb, hd, nb = (np.asarray(a, dtype=float) for a in (fb, hb, hd, nb))
+    def L(r): return fb*gammainc(2*nb, _b_n(nb)*(r/hb)**(1/nb)) + (1 - fb)*gammainc(2, _b_n(1)*(r/hd))
     lo, hi = np.full(fb.shape, -6.0), np.full(fb.shape, 4.0)  # bisection in ln r
     for _ in range(iters):
         mid = (lo + hi)/2
@@ -83,9 +84,9 @@ def enclosed_radius(frac, fb, hb, hd, iters=60):
 _N_GRID = np.linspace(0.3, 8, 400)
 _C_GRID = (gammaincinv(2*_N_GRID, 0.9)/gammaincinv(2*_N_GRID, 0.5))**_N_GRID  # r90/r50 of a Sérsic profile
 
-def effective_sersic_n(fb, hb, hd):
+def effective_sersic_n(fb, hb, hd, nb=4.):
     "Sérsic index with the same concentration r90/r50 as the bulge+disk sum."
-    c = enclosed_radius(0.9, fb, hb, hd)/enclosed_radius(0.5, fb, hb, hd)
+    c = enclosed_radius(0.9, fb, hb, hd, nb=nb)/enclosed_radius(0.5, fb, hb, hd, nb=nb)
     return np.interp(c, _C_GRID, _N_GRID)
 
 # %% ../nbs/01_simulate.ipynb #255a7389
@@ -93,6 +94,7 @@ def draw_population(n:int, # number of galaxies
                     seed:int=0, # master seed: same seed, same population
                     mag_range=(20., 25.5), # AB magnitude range in F775W (≈ HSC i)
                     max_offset:float=0.084, # arcsec: centres are offset uniformly in ±max_offset per axis
+                    slope:float=COUNT_SLOPE, # dlog10 N/dm of the magnitudes
                    )->Table:
     ("Draw `n` galaxies from the published distributions above; "
      "one table row per galaxy (sizes in arcsec, angles in degrees).")
@@ -100,7 +102,7 @@ def draw_population(n:int, # number of galaxies
     lo, hi = map(float, mag_range)
     if not lo < hi: raise InputError(f"mag_range: needs lo < hi, got {mag_range}")
     rng = np.random.default_rng(seed)
-    mag = _draw_mags(rng, n, lo, hi)
+    mag = _draw_mags(rng, n, lo, hi, slope)
     z = _draw_z(rng, mag)
     p = type_probabilities(z)
     t = (rng.uniform(size=(n, 1)) > np.cumsum(p, 1)).sum(1).clip(0, 3)
@@ -132,6 +134,7 @@ def draw_population(n:int, # number of galaxies
     tab['mag'].unit = 'mag'
     tab.meta.update(seed=seed, mag_range=[lo, hi], ref_band=REF_BAND)
     return tab
+
 
 # %% ../nbs/01_simulate.ipynb #3ca5ed71
 _SED_FILES = {s: f'CWW_{s}_ext.sed' for s in SED_TYPES}
@@ -227,8 +230,11 @@ def galaxy_shapes(row, # population row
                  )->list:
     "Unit-flux achromatic shapes [bulge, disk, knots or None] of one population row, sheared, centred on the origin."
     beta = float(row['beta'])*galsim.degrees
-    bulge = (galsim.DeVaucouleurs(half_light_radius=float(row['hlr_bulge']), gsparams=GSPARAMS)
-             .shear(q=float(row['q_bulge']), beta=beta))
+    try: nb = float(row['n_bulge'])   # the wide population's bulges
+    except (KeyError, ValueError): nb = 4.
+    bulge = (galsim.DeVaucouleurs(half_light_radius=float(row['hlr_bulge']), gsparams=GSPARAMS) if nb == 4 else
+             galsim.Sersic(nb, half_light_radius=float(row['hlr_bulge']), gsparams=GSPARAMS)
+             ).shear(q=float(row['q_bulge']), beta=beta)
     disk = (galsim.Exponential(half_light_radius=float(row['hlr_disk']), gsparams=GSPARAMS)
             .shear(q=float(row['q_disk']), beta=beta))
     pts = knot_positions(row) if knots else []
@@ -387,6 +393,50 @@ def add_noise(img:np.ndarray, # noiseless electrons, (..., H, W); bands on axis 
     else: sky = np.float32(get_survey(spec).sky_level)
     return (img + rng.standard_normal(img.shape, dtype=np.float32)*np.sqrt(sky + np.maximum(img, 0))).astype(np.float32)
 
+# %% ../nbs/01_simulate.ipynb #6346660c
+WIDE_MAG_RANGE = (18., 27.)   # F775W magnitudes of the wide training population
+WIDE_COUNT_SLOPE = 0.15       # its dlog10 N/dm: flatter than the sky's, so that most galaxies stay above the noise
+
+def draw_wide_population(n:int, # number of galaxies
+                         seed:int=0, # master seed: same seed, same population
+                         mag_range=WIDE_MAG_RANGE, # AB magnitude range in F775W
+                         max_offset:float=0.084, # arcsec: centres are offset uniformly in ±max_offset per axis
+                         single_frac:float=0.2, # share of single Sérsic galaxies (no disk, no knots)
+                         large_frac:float=0.25, # share of galaxies made 1.5–3 times larger
+                         clumpy_frac:float=0.3, # share of disks with more knots (15–40) holding 20–60% of the light
+                        )->Table:
+    ("The standard population widened towards what real deep fields hold: bulges of any Sérsic index "
+     "(`n_bulge` 0.5–6), single Sérsic galaxies, sizes to 3× the median, clumpy disks, i from 18 to 27.")
+    tab = draw_population(n, [*np.atleast_1d(seed), 11], mag_range, max_offset, WIDE_COUNT_SLOPE)
+    rng = np.random.default_rng([*np.atleast_1d(seed), 12])
+    early = np.asarray(tab['sed']) == 'E'
+    grow = np.where(rng.uniform(size=n) < large_frac, rng.uniform(1.5, 3.0, n), 1.0)
+    tab['hlr_disk'] = (np.asarray(tab['hlr_disk'])*grow).clip(0.05, 2.0)
+    tab['hlr_bulge'] = (np.asarray(tab['hlr_bulge'])*grow).clip(0.03, 1.5)
+    nb = np.round(rng.uniform(0.5, 6.0, n)*4)/4   # on a 0.25 grid: GalSim builds each index's profile once
+    single = rng.uniform(size=n) < single_frac
+    tab['bulge_frac'] = np.where(single, 1.0, tab['bulge_frac'])
+    tab['hlr_bulge'] = np.where(single & ~early, np.minimum(tab['hlr_disk'], 1.5), tab['hlr_bulge'])
+    clumpy = (rng.uniform(size=n) < clumpy_frac) & ~early & ~single
+    tab['n_knots'] = np.where(clumpy, rng.integers(15, 41, n), np.where(single, 0, tab['n_knots']))
+    tab['knot_frac'] = np.where(clumpy, rng.uniform(0.2, 0.6, n), np.where(single, 0., tab['knot_frac']))
+    tab['q'] = np.where(np.asarray(tab['bulge_frac']) >= 0.5, tab['q_bulge'], tab['q_disk'])
+    tab['n_bulge'] = nb
+    tab['hlr'] = enclosed_radius(0.5, tab['bulge_frac'], tab['hlr_bulge'], tab['hlr_disk'], nb=nb)
+    tab['sersic_n'] = effective_sersic_n(tab['bulge_frac'], tab['hlr_bulge'], tab['hlr_disk'], nb=nb)
+    for c in ('hlr', 'hlr_disk', 'hlr_bulge'): tab[c].unit = 'arcsec'
+    tab.meta.update(seed=seed, population='wide')
+    return tab
+
+POPULATIONS = {'standard': draw_population, 'wide': draw_wide_population}   # names for `--population`
+
+def population_function(population):
+    "The population drawing function `f(n, seed, mag_range)` that `population` names (None: the standard one)."
+    if population is None or callable(population): return population or draw_population
+    if population not in POPULATIONS:
+        raise ConfigError(f"population {population!r} unknown; choose one of {', '.join(POPULATIONS)}")
+    return POPULATIONS[population]
+
 # %% ../nbs/01_simulate.ipynb #e9b903cc
 def _chunk_worker(args):
     "Render one chunk (process-pool worker): (rows, fluxes, bands, size) per grid → stamps per grid."
@@ -394,6 +444,7 @@ def _chunk_worker(args):
     return [render_galaxies(rows, fl, bands, size) for fl, bands, size in grids]
 
 def _rows(tab, cols=('hlr_bulge', 'hlr_disk', 'q_bulge', 'q_disk', 'beta', 'n_knots', 'seed', 'dx', 'dy')):
+    cols = cols + (('n_bulge',) if 'n_bulge' in tab.colnames else ())
     return [dict(zip(cols, v)) for v in zip(*(np.asarray(tab[c]).tolist() for c in cols))]
 
 def render_table(tab:Table, # galaxies (population columns, `dx`, `dy` offsets in arcsec)
@@ -461,7 +512,8 @@ def simulate_pairs(n:int, # number of galaxies
                    ground_size:int=23, # ground stamp side (pixels)
                    n_workers:int=0, # processes (0: serial, in this process)
                    progress:bool=True, # show a progress bar
-                   mag_range=(20., 25.5), # F775W magnitude range
+                   mag_range=None, # F775W magnitude range (default: the population's, (20, 25.5) for 'standard')
+                   population=None, # 'standard', 'wide' (`POPULATIONS`) or a function `f(n, seed, mag_range)`
                   )->PairSet:
     "Draw `n` galaxies and render each on the space and ground grids: a `PairSet` of noiseless electrons."
     space_bands, ground_bands = [get_survey(b).name for b in space_bands], [get_survey(b).name for b in ground_bands]
@@ -469,7 +521,8 @@ def simulate_pairs(n:int, # number of galaxies
     for bands, what in ((space_bands, 'space_bands'), (ground_bands, 'ground_bands')):
         if len({get_survey(b).pixel_scale for b in bands}) > 1:
             raise ConfigError(f"{what}: bands have different pixel scales: {bands}")
-    tab = draw_population(n, seed, mag_range)
+    draw = population_function(population)
+    tab = draw(n, seed) if mag_range is None else draw(n, seed, mag_range)
     space, ground = render_table(tab, [(space_bands, space_size), (ground_bands, ground_size)], n_workers, progress)
     _add_positions(tab, get_survey(space_bands[0]).pixel_scale, space_size, 'space')
     _add_positions(tab, get_survey(ground_bands[0]).pixel_scale, ground_size, 'ground')

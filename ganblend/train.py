@@ -242,6 +242,12 @@ def train(model:nn.Module, # a GAN: `.generator`, `.discriminator`, `generator_l
         if stop:
             hist['stopped'] = f'max_minutes={cfg.max_minutes} reached at epoch {epoch+1}, batch {skip}'
             break
+        if cfg.max_minutes is not None and epoch + 1 < cfg.epochs:   # the budget ran out on an epoch's last batch
+            flag = torch.tensor([float(time.time() - t_start > 60*cfg.max_minutes)], device=device)
+            if world > 1: dist.all_reduce(flag)
+            if flag.item() > 0:
+                hist['stopped'] = f'max_minutes={cfg.max_minutes} reached at the end of epoch {epoch+1}'
+                break
     if world > 1: dist.barrier()
     return hist
 
@@ -353,6 +359,8 @@ def build_model(config:str='single', # a key of `PRESETS`
         return models.DCGAN(bands=len(p['space_bands']), **kw)
     kw.update({k: v for k, v in (('width', width), ('depth', depth)) if v is not None})
     kw.setdefault('w_sky', SKY_WEIGHT)
+    # the shift-equivariant generator also learns a flat sky on stamp-sized inputs, where its zero padding reaches
+    if kw.get('arch') == 'dilated': kw.setdefault('sky_sizes', [23])
     cfg = models.EnhancerConfig(in_bands=len(p['ground_bands']), out_bands=len(p['space_bands']),
                                 ground_bands=list(p['ground_bands']), space_bands=list(p['space_bands']), **kw)
     return models.EnhanceGAN(cfg)
@@ -375,17 +383,19 @@ def ddp_worker(rank:int, world_size:int, port:int, out_dir:str, steps:int=3, con
         if dist.is_initialized(): dist.destroy_process_group()
 
 # %% ../nbs/04_train.ipynb #7ecd44c8
-def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, world, blend_frac=0.0):
+def _get_pairs(preset, data, out, n_train, seed, n_workers, progress, rank, world, blend_frac=0.0,
+               population='standard'):
     """Pairs for training: read `data`, or reuse/simulate OUT/data (rank 0 simulates, the others wait); `blend_frac`
-    of them blends."""
+    of them blends, drawn from `population`."""
     from ganblend import data as gdata
     if data is not None: return gdata.load_pairs(data)
     d = Path(out)/'data'
     if rank == 0 and not (d/'meta.json').exists():
         from ganblend.blends import training_pairs   # blend_frac=0: `simulate_pairs` itself
         pairs = training_pairs(n_train, blend_frac, seed=seed, space_bands=preset['space_bands'],
-                               ground_bands=preset['ground_bands'], n_workers=n_workers, progress=progress)
-        gdata.save_pairs(pairs, d, extra_meta={'blend_frac': float(blend_frac)})
+                               ground_bands=preset['ground_bands'], n_workers=n_workers, progress=progress,
+                               population=population)
+        gdata.save_pairs(pairs, d, extra_meta={'blend_frac': float(blend_frac), 'population': population})
     if world > 1: dist.barrier()
     return gdata.load_pairs(d)
 
@@ -397,6 +407,11 @@ def _data_blend_frac(data):
     "The share of blends recorded with a pair set on disk (0 for sets written before `--blend-frac` existed)."
     from ganblend.data import load_meta
     return float(load_meta(data).get('blend_frac', 0.0))
+
+def _data_population(data):
+    "The galaxy population recorded with a pair set on disk ('standard' for sets written before it was recorded)."
+    from ganblend.data import load_meta
+    return str(load_meta(data).get('population', 'standard'))
 
 def _datasets(pairs, seed):
     from ganblend.data import PairDataset
@@ -446,6 +461,8 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
               quiet:store_true=False, # no progress bars
               w_sky:float=None, # blank-sky bias weight of enhancement GANs (default: SKY_WEIGHT, or the --init model's)
               seeing:float=None, # ground PSF FWHM (arcsec) of the simulated pairs and the model (default: the survey's)
+              arch:str=None, # generator of a new enhancement GAN: 'unet' (default) or 'dilated' (stride 1)
+              population:str='standard', # simulated galaxies: 'standard' or 'wide' (`simulate.POPULATIONS`)
              ):
     "Train a ganblend model on simulated pairs and write its weights (`ganblend-train --help`)."
     if config not in PRESETS: raise ConfigError(f"--config {config!r} unknown; choose one of {', '.join(PRESETS)}")
@@ -475,8 +492,10 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
     if config == 'toy' and data is None:
         train_ds, val_ds = SyntheticPairs(n_train, seed=seed), SyntheticPairs(max(n_train//10, 16), seed=seed + 1)
     else:
+        if data is not None and population != 'standard':
+            raise InputError("--population: not with --data (the data's population is fixed)")
         pairs = _get_pairs(preset, data, out, n_train, seed, n_workers, not quiet and rank == 0, rank, world,
-                           blend_frac)
+                           blend_frac, population)
         train_ds, val_ds = _datasets(pairs, seed)
     t_data = time.time() - t0
     seed_everything(seed)
@@ -490,7 +509,10 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         # calibrated for the initial weights: recalibrate (`deblend.store_detection`, `samples`' --fit --store)
         if hasattr(model, 'meta'):
             for k in ('detection', 'samples'): model.meta.pop(k, None)
-    else: model = build_model(config, **{'width': width, 'depth': depth, **size})
+    else:
+        if arch is not None and preset['kind'] != 'enhance':
+            raise ConfigError(f"--arch: only for the enhancement GANs, not --config {config}")
+        model = build_model(config, **{'width': width, 'depth': depth, **size, **({'arch': arch} if arch else {})})
     g_fwhm = [get_survey(b).psf_fwhm for b in _pair_bands(pairs, preset)] if pairs is not None else None
     if hasattr(model, 'set_ground_psf') and g_fwhm and list(model.cfg.ground_psf_fwhm) != g_fwhm:
         if rank == 0: print(f"ground PSF FWHM {model.cfg.ground_psf_fwhm} -> {g_fwhm} arcsec (the training pairs')")
@@ -511,13 +533,15 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         cmd = 'ganblend-train ' + ' '.join(sys.argv[1:]) if sys.argv and 'ganblend' in sys.argv[0] else None
         hist.update(config=config, name=name, init=init,
                     blend_frac=_data_blend_frac(data) if data is not None else blend_frac,
+                    population=population if data is None else _data_population(data),
                     generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
                     n_train=len(train_ds), n_val_total=len(val_ds))
         model.cpu()
         if hasattr(model, 'meta'):
             model.meta.update(training={k: hist[k] for k in ('command', 'config', 'device', 'world_size', 'batch_size',
                                                              'seed', 'lr_g', 'lr_d', 'betas', 'samples', 'time_s',
-                                                             'n_train', 'generator_parameters', 'init', 'blend_frac')
+                                                             'n_train', 'generator_parameters', 'init', 'blend_frac',
+                                                             'population')
                                         if k in hist},
                               validation=hist.get('final_val'))
             nm = dataset_attr(val_ds, 'normalizer')
