@@ -17,7 +17,8 @@ confirmation on the ground pixels with the stamp's PSF, and Sérsic photometry a
 - `single`: the shipped `hsc-i` (trained at 0.61") whatever the seeing, without PSF matching (the behaviour before
   the seeing bank);
 - `bank`: what `ganblend-deblend` does now: the shipped model of the nearest seeing (`enhance.seeing_bank`), with
-  sharper images PSF-matched onto its seeing.
+  sharper images PSF-matched onto its seeing;
+- `--weights PATH ...`: each of these models at every seeing, sharper images PSF-matched onto it (e.g. a candidate).
 Printed per (population, seeing, variant): recognized (both components matched one-to-one within 0.3"), false_split
 (isolated galaxies with two or more sources), recognized per separation bin, and the median |Δf/f| of the blend
 components found (Sérsic photometry at the positions found, against the true total flux); `true pos`: the same
@@ -68,7 +69,8 @@ def run(variant, G, Gi, sig, psf):
     "Detections (ground pixel positions) per blend stamp and per isolated stamp, and the model used."
     psf = psf/psf.sum()
     if variant == 'single': model = load_enhancer('hsc-i')
-    else: model = enhancer_for(None, 'hsc-i', fallback=None, seeing=image_seeing([psf], PS))
+    elif variant == 'bank': model = enhancer_for(None, 'hsc-i', fallback=None, seeing=image_seeing([psf], PS))
+    else: model = load_enhancer(variant)   # --weights: this model, the input PSF-matched onto its seeing if sharper
     settings = resolve_detection(model, 'hsc-i', 'sep')
     pm = psf_mixture(psf)
     out = []
@@ -90,6 +92,8 @@ def main():
     ap.add_argument('--variant', nargs='+', default=['single', 'bank'], choices=['single', 'bank'])
     ap.add_argument('--mags', type=float, nargs=2, default=(20.0, 25.5)); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--weights', nargs='*', default=[], help='more variants: these weights (path or shipped name), '
+                    'each used at every seeing, the input PSF-matched onto it as in `bank`')
     a = ap.parse_args()
     torch.set_num_threads(a.threads); warnings.filterwarnings('ignore')
     r = 0.3/PS
@@ -102,7 +106,7 @@ def main():
             d_true = np.concatenate([np.asarray(photometry_image(G[i].astype(np.float64), xy[i, :, 0], xy[i, :, 1], pm0,
                                                                  sig, profile='sersic')['flux'])/F[i] - 1
                                      for i in range(len(G))])
-            for v in a.variant:
+            for v in list(a.variant) + list(a.weights):
                 t0 = time.perf_counter()
                 (pos, pos_i), label, pm = run(v, G, Gi, sig, psf)
                 from astropy.table import Table
@@ -116,7 +120,7 @@ def main():
                     ph = photometry_image(G[i].astype(np.float64), p[:, 0], p[:, 1], pm, sig, profile='sersic')
                     d += [float(ph['flux'][j])/F[i, k] - 1 for k, j in enumerate(m) if j >= 0]
                 by = ''.join(f'{rec[(sep >= lo) & (sep < hi)].mean():>9.2f}' for lo, hi in SEP_BINS)
-                print(f"{pop:<10}{s:>7.2f} {v:<8}{label:<12}{rec.mean():>7.3f}{100*fs:>7.1f}%{by}"
+                print(f"{pop:<10}{s:>7.2f} {v if v in ('single', 'bank') else 'weights':<8}{label:<12}{rec.mean():>7.3f}{100*fs:>7.1f}%{by}"
                       f"{np.median(np.abs(d)):>10.3f}{np.median(np.abs(d_true)):>9.3f}{time.perf_counter() - t0:>6.0f}",
                       flush=True)
 

@@ -646,7 +646,8 @@ def shift_difference(model, # enhancer with `fine_grid` (a GAN generator)
                      x:np.ndarray, # (h, w) single-band field in noise units, larger than `side` + k
                      k:int, # shift in ground pixels (along both axes)
                      side:int=128, # side of the compared crops (ground pixels)
-                     margin:int=16, # ground pixels ignored at every edge of the crops
+                     margin:int|None=None, # ground pixels ignored at every edge of the crops (default: 16, or the
+                                           # model's `halo`, the reach of the crops' own edges, if larger)
                      floor:float=3.0, # source pixels: above `floor` times the blank-sky rms of the fine grid
                      shift_average:bool=False, # the fine grid averaged over the stride phases (`enhance`)
                     )->float:
@@ -657,7 +658,7 @@ def shift_difference(model, # enhancer with `fine_grid` (a GAN generator)
     with torch.inference_mode():
         a = grid(t[..., :side, :side])[0, 0].numpy()
         b = grid(t[..., k:k + side, k:k + side])[0, 0].numpy()   # b[i, j] = a[i + k f, j + k f]
-    m = margin*f
+    m = (max(16, int(getattr(model, 'halo', 0))) if margin is None else margin)*f
     aa, bb = a[k*f + m:-m, k*f + m:-m], b[m:-m - k*f, m:-m - k*f]
     src = aa > floor*np.std(a[:m, :m]) + 0.5
     return float(np.sqrt(np.mean((aa - bb)[src]**2)/np.mean(aa[src]**2)))
