@@ -505,6 +505,8 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
         model = load_model(init)
         if not isinstance(model, type(build_model(config, width=8))):
             raise ConfigError(f"--init {init}: a {type(model).__name__}, not a model of --config {config}")
+        if arch is not None and getattr(model.cfg, 'arch', None) != arch:
+            raise ConfigError(f"--arch {arch}: --init {init} is a {getattr(model.cfg, 'arch', 'other')!r} model")
         model.train()
         # calibrated for the initial weights: recalibrate (`deblend.store_detection`, `samples`' --fit --store)
         if hasattr(model, 'meta'):
