@@ -7,6 +7,7 @@
 # Each run: `ganblend-simulate OUT/<run>/data --n 48000 --blend-frac 0.5 --population wide [--seeing 0.85]`, then
 # `ganblend-train --config single --arch dilated --data OUT/<run>/data --device cuda --batch-size 256 --lr-g 3e-4`
 # for what is left of the budget. The commands are recorded in each set's meta.json and each model's meta.training.
+# Run it from the repository root with the package and its dependencies importable (installed, or on PYTHONPATH).
 set -uo pipefail
 out=${1:?usage: train_device.sh OUT [SECONDS]}
 budget=${2:-540}
