@@ -868,11 +868,6 @@ class FlowEnhancer(EnhancerBase, nn.Module):
     @property
     def stride(self)->int: return 1
 
-    @property
-    def halo(self)->int:
-        "Receptive radius in ground pixels: an output sub-pixel depends on input pixels at most this far away."
-        return 2 + 2*sum(self.cfg.dilations or DILATIONS)
-
 # %% ../nbs/03_models.ipynb #caf35204
 class FlowModel(nn.Module):
     "Training wrapper of a `FlowEnhancer` for `ganblend.train.train`: `.generator`, `generator_loss`, no discriminator."
