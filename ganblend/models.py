@@ -474,7 +474,7 @@ class Enhancer(EnhancerBase, nn.Module):
 
 
 # %% ../nbs/03_models.ipynb #b06d48f3
-DILATIONS = [1, 2, 4, 8, 2, 1]   # residual blocks of `DilatedEnhancer`: receptive field ±40 ground pixels
+DILATIONS = [1, 2, 4, 8, 2, 1]   # residual blocks of `DilatedEnhancer`: receptive field ±38 ground pixels (`halo`)
 
 class DilatedEnhancer(Enhancer):
     """Generator without resampling: every layer works on the ground grid (dilated residual blocks give the
