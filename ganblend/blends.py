@@ -13,7 +13,7 @@ from astropy.table import Table, vstack
 
 from .core import get_survey, InputError, ConfigError, HST_BANDS, HSC_BANDS
 from .simulate import (draw_population, band_fluxes, render_table, add_noise, REF_BAND, PairSet, simulate_pairs,
-                       population_function, draw_wide_population, WIDE_MAG_RANGE)
+                       population_function, draw_wide_population, default_mag_range)
 
 # %% auto #0
 __all__ = ['TRAIN_BLEND_SEED', 'WIDE_SEP_RANGE', 'draw_blends', 'BlendSet', 'simulate_blends', 'simulate_isolated',
@@ -220,7 +220,7 @@ def training_pairs(n:int, # stamps
     ns = n - nb
     draw = population_function(population)
     wide = draw is draw_wide_population
-    if mag_range is None: mag_range = WIDE_MAG_RANGE if wide else (20., 25.5)
+    if mag_range is None: mag_range = default_mag_range(draw)
     if sep_range is None: sep_range = WIDE_SEP_RANGE if wide else (0., 1.5)
     kw = dict(space_bands=space_bands, ground_bands=ground_bands, n_workers=n_workers, progress=progress,
               mag_range=mag_range, space_size=space_size, ground_size=ground_size)

@@ -346,9 +346,8 @@ def simulate_cli(outdir:str, # directory to write the pair set to
     if bands not in BAND_SETS: raise InputError(f"--bands: {bands!r}; use 'single' or 'multi'")
     if n < 1: raise InputError(f"--n: {n}; need at least one galaxy")
     if n_workers < 0: raise InputError(f"--n-workers: {n_workers} must be ≥ 0")
-    from ganblend.simulate import population_function, WIDE_MAG_RANGE
-    population_function(population)   # ConfigError for an unknown name, before any work
-    lo, hi = WIDE_MAG_RANGE if population == 'wide' else (20.0, 25.5)
+    from ganblend.simulate import default_mag_range
+    lo, hi = default_mag_range(population)   # ConfigError for an unknown name, before any work
     mag_min, mag_max = lo if mag_min is None else mag_min, hi if mag_max is None else mag_max
     if not mag_min < mag_max:
         raise InputError(f"--mag-min {mag_min} must be brighter (smaller) than --mag-max {mag_max}")

@@ -141,7 +141,7 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
         # by default one tile when the image fits in memory (≤ 1024² pixels: ~1 GB of features), else tiles of 4 halos
         if tile is None: tile = max(4*halo, max(h, w) if h*w <= 4*WHOLE_IMAGE_MAX else 0)
         overlap = HALO_OVERLAP
-        batch_size = max(1, batch_size*64**2//(tile + 2*halo)**2)   # the same memory as 64² tiles
+        batch_size = max(1, batch_size*DEFAULT_TILE**2//(tile + 2*halo)**2)   # the memory of default tiles
     overlap = max(s, math.ceil(overlap/s)*s)
     tile = max(2*overlap, (DEFAULT_TILE if tile is None else tile)//s*s)
     device = next(model.parameters()).device
@@ -156,7 +156,8 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     f = cfg.fine
     # with a halo: a tile's own pixels end at the image edge, and it reads up to `halo` pixels of context on each side
     # (none beyond the image, where the network pads as it does for a whole image); tiles alike form one batch
-    def extent(st, t, n): return (0, t, 0) if not halo else (min(halo, st), min(t, n - st), min(halo, n - st - t))
+    def extent(st, t, n):
+        return (0, t, 0) if not halo else (min(halo, st), min(t, n - st), max(0, min(halo, n - st - t)))
     groups = {}
     for i in range(len(sy)):
         for j in range(len(sx)):
@@ -164,7 +165,6 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
     jobs = [(key, g[k:k + batch_size]) for key, g in groups.items() for k in range(0, len(g), batch_size)]
     bar = tqdm(total=len(sy)*len(sx), desc='enhance', unit='tile', disable=not progress, leave=False)
     for (t0, ey, t1, l0, ex, l1), chunk in jobs:
-        t1, l1 = max(t1, 0), max(l1, 0)
         iy, ix = torch.tensor([i for i, _ in chunk], device=device), torch.tensor([j for _, j in chunk], device=device)
         tiles = torch.from_numpy(np.stack([x[:, sy[i] - t0:sy[i] + ey + t1, sx[j] - l0:sx[j] + ex + l1]
                                            for i, j in chunk])).to(device)

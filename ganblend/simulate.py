@@ -20,12 +20,12 @@ from .core import SurveySpec, get_survey, ConfigError, InputError, HST_BANDS, HS
 
 # %% auto #0
 __all__ = ['SED_TYPES', 'REF_BAND', 'COUNT_SLOPE', 'KNOT_FWHM', 'COMPONENTS', 'GSPARAMS', 'WIDE_MAG_RANGE', 'WIDE_COUNT_SLOPE',
-           'POPULATIONS', 'z0_of_mag', 'type_probabilities', 'median_hlr', 'disk_axis_ratio', 'enclosed_radius',
-           'effective_sersic_n', 'draw_population', 'sed_template', 'bandpass_for', 'sed_magnitude', 'colour',
-           'component_fractions', 'component_fluxes', 'band_fluxes', 'knot_positions', 'galaxy_shapes',
+           'POPULATIONS', 'MAG_RANGES', 'z0_of_mag', 'type_probabilities', 'median_hlr', 'disk_axis_ratio',
+           'enclosed_radius', 'effective_sersic_n', 'draw_population', 'sed_template', 'bandpass_for', 'sed_magnitude',
+           'colour', 'component_fractions', 'component_fluxes', 'band_fluxes', 'knot_positions', 'galaxy_shapes',
            'galaxy_in_band', 'galaxy_profile', 'space_psf', 'psf_for', 'psf_image', 'electrons_per_photon_flux',
            'render', 'render_points', 'render_galaxies', 'add_noise', 'draw_wide_population', 'population_function',
-           'render_table', 'PairSet', 'simulate_pairs']
+           'default_mag_range', 'render_table', 'PairSet', 'simulate_pairs']
 
 # %% ../nbs/01_simulate.ipynb #14567838
 SED_TYPES = ('E', 'Sbc', 'Scd', 'Im')
@@ -429,6 +429,7 @@ def draw_wide_population(n:int, # number of galaxies
     return tab
 
 POPULATIONS = {'standard': draw_population, 'wide': draw_wide_population}   # names for `--population`
+MAG_RANGES = {'standard': (20., 25.5), 'wide': WIDE_MAG_RANGE}   # their default F775W magnitude ranges
 
 def population_function(population):
     "The population drawing function `f(n, seed, mag_range)` that `population` names (None: the standard one)."
@@ -436,6 +437,11 @@ def population_function(population):
     if population not in POPULATIONS:
         raise ConfigError(f"population {population!r} unknown; choose one of {', '.join(POPULATIONS)}")
     return POPULATIONS[population]
+
+def default_mag_range(population)->tuple:
+    "The default magnitude range of a population (a name, a drawing function or None); (20, 25.5) for any other."
+    draw = population_function(population)
+    return next((MAG_RANGES[k] for k, f in POPULATIONS.items() if f is draw), MAG_RANGES['standard'])
 
 # %% ../nbs/01_simulate.ipynb #e9b903cc
 def _chunk_worker(args):

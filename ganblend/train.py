@@ -403,15 +403,10 @@ def _pair_bands(pairs, preset)->list:
     "Ground survey-band keys of a pair set (they carry its seeing, e.g. 'hsc-i@0.85'), else the preset's."
     return list(getattr(pairs, 'ground_bands', None) or preset['ground_bands'])
 
-def _data_blend_frac(data):
-    "The share of blends recorded with a pair set on disk (0 for sets written before `--blend-frac` existed)."
+def _data_meta(data, key, default):
+    "An entry of a pair set's meta.json (`default` for sets written before it was recorded)."
     from ganblend.data import load_meta
-    return float(load_meta(data).get('blend_frac', 0.0))
-
-def _data_population(data):
-    "The galaxy population recorded with a pair set on disk ('standard' for sets written before it was recorded)."
-    from ganblend.data import load_meta
-    return str(load_meta(data).get('population', 'standard'))
+    return load_meta(data).get(key, default)
 
 def _datasets(pairs, seed):
     from ganblend.data import PairDataset
@@ -534,8 +529,8 @@ def train_cli(config:str='single', # preset: 'single' (i → F775W), 'multi' (gr
             hist['final_val'] = image_quality(model, val_ds, n_max=2000, device=dev, seed=seed)
         cmd = 'ganblend-train ' + ' '.join(sys.argv[1:]) if sys.argv and 'ganblend' in sys.argv[0] else None
         hist.update(config=config, name=name, init=init,
-                    blend_frac=_data_blend_frac(data) if data is not None else blend_frac,
-                    population=population if data is None else _data_population(data),
+                    blend_frac=blend_frac if data is None else float(_data_meta(data, 'blend_frac', 0.0)),
+                    population=population if data is None else str(_data_meta(data, 'population', 'standard')),
                     generator_parameters=n_par, device=str(dev), data_seconds=t_data, command=cmd,
                     n_train=len(train_ds), n_val_total=len(val_ds))
         model.cpu()
