@@ -26,12 +26,12 @@ from .detect import catalog_table, check_output, psf_sigma
 
 # %% auto #0
 __all__ = ['BULGE_SIZE', 'R_CAL', 'PROFILES', 'SERSIC_N_RANGE', 'SERSIC_N0', 'SERSIC_K', 'INDEX_SNR', 'FLAG_NO_PIXELS',
-           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'FLAG_MASKED', 'MISMATCH_KAPPA', 'CONVERGED_DCHI2',
-           'RCOND', 'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed', 'profile_mixture',
-           'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid', 'PSFMixture',
-           'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single', 'external_fitter',
-           'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'OffImageWarning', 'photometry_file',
-           'photometry_cli']
+           'FLAG_DEGENERATE', 'FLAG_OFF_IMAGE', 'FLAG_POOR_FIT', 'FLAG_MASKED', 'MISMATCH_KAPPA', 'MISMATCH_PSF',
+           'CONVERGED_DCHI2', 'RCOND', 'LINK_FWHM', 'LINK_CROWDED', 'MAX_GROUP_PHOT', 'sersic_enclosed',
+           'profile_mixture', 'sersic_mixture_table', 'sersic_mixture', 'shear_matrix', 'gauss2d', 'pixel_grid',
+           'PSFMixture', 'fit_psf_gmm', 'render_stamps', 'fit_fluxes', 'sep_photometry', 'fit_single',
+           'external_fitter', 'astrophot_fluxes', 'blend_groups', 'cut_stamp', 'photometry_image', 'OffImageWarning',
+           'photometry_file', 'photometry_cli']
 
 # %% ../nbs/07_photometry.ipynb #4f957f48
 # Hogg & Lang (2013) mixtures as tabulated in ngmix: amplitudes p (sum 1) and second moments f (sum p*f = 1)
@@ -414,10 +414,12 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
 FLAG_NO_PIXELS = 1   # less than `min_coverage` of its model light on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
-FLAG_POOR_FIT = 8    # the footprint's residuals put the source's model-mismatch error above 3× its statistical error
+FLAG_POOR_FIT = 8    # residuals (its footprint's and its neighbours') put the model-mismatch error above 3× the statistical
 FLAG_MASKED = 16     # (`photometry_image`) a masked pixel lies within the source's footprint (2 hlr + 1 PSF FWHM)
-# scale of the mismatch error, calibrated on the training simulator (`benchmarks/phot_populations.py --calibrate`)
-MISMATCH_KAPPA = 0.37
+# scale of the mismatch error, and how much more of a mismatch the PSF hides on a galaxy of half-light radius r
+# (1 + MISMATCH_PSF (FWHM/2r)^2), both calibrated on the training simulator (`benchmarks/phot_populations.py --calibrate`)
+MISMATCH_KAPPA = 0.264
+MISMATCH_PSF = 2.36
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement,
                         # as does a Gauss-Newton prediction of less than a tenth of this (then no step is tried)
 RCOND = 1e-5         # eigenvalues of the unit-diagonal Fisher matrix below this count as zero (~100× float32 rounding)
@@ -490,7 +492,7 @@ def fit_fluxes(images:np.ndarray, # (N, h, w) stamps (NaN = masked pixel)
             if not hasattr(local, 'work'): local.work = {}  # buffers reused by this thread's batches
             out = _fit_batch(tt(d_all[sl].reshape(-1, h*w_), mt), tt(w_all[sl].reshape(-1, h*w_), mt), tt(pos[sl]),
                              tt(hlr0[sl]), tt(eta0[sl]), xy, comps, ps, refine, n_iter, prior_sig, fit_positions,
-                             min_coverage, tt(np.log(n0[sl])), work=local.work)
+                             min_coverage, tt(np.log(n0[sl])), work=local.work, psf_fwhm=float(psf.fwhm))
             return {kk: v.cpu().numpy() for kk, v in out.items()}
         finally:
             if flush: torch.set_flush_denormal(False)  # PyTorch's default
@@ -563,11 +565,12 @@ def _inv_psd(M, rcond=None):
     return inv, (V**2*small[:, None]).sum(-1) > 1e-4
 
 def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig, fit_positions, min_coverage=1e-3,
-               logn0=None, fit_index=None, work=None):
+               logn0=None, fit_index=None, work=None, psf_fwhm=0.0):
     """Fit one batch: d, w (B, P) in the model's precision; pos0 (B, k, 2), hlr0 (B, k), eta0 (B, k, 2) double.
     Large tensors stay in the model's precision; the small normal equations are solved in double.
     Sérsic profile: the index is a free parameter (`fit_index` True) or fixed at `logn0` (False); None decides per
-    stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit (elsewhere it is held fixed)."""
+    stamp, freeing it where some source reaches S/N `INDEX_SNR` in the linear fit (elsewhere it is held fixed).
+    `psf_fwhm` (pixels) scales the model-mismatch error of galaxies the PSF barely resolves."""
     B, k = pos0.shape[:2]
     L = int(comps[2].max()) + 1
     sersic = comps[3] is not None
@@ -684,7 +687,14 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     chi_fp = (U*(rw**2).double()[:, None]).sum(-1)/su
     neff = su**2/su2
     chi_ex = (chi_fp - 1 - 2*torch.sqrt(2/neff)).clamp(min=0)
-    var_mis = MISMATCH_KAPPA**2*var_tot.clamp(min=0)*chi_ex*neff
+    # the PSF smooths a mismatch away, the more so the smaller the galaxy: the residual shows a smaller part of it
+    hidden = 1 + MISMATCH_PSF*(psf_fwhm/(2*torch.exp(theta[..., 2])))**2
+    own = torch.nan_to_num(var_tot.clamp(min=0)*chi_ex*neff*hidden*active)
+    # a source's mismatch moves each neighbour's flux as a change of its own flux would (by cov_ij/var_j): the
+    # companion of a poorly fitted galaxy inherits part of its error, though its own residuals look clean
+    Cs = cov.reshape(B, k, L, k, L).sum((2, 4))
+    lever = (Cs/torch.diagonal(Cs, dim1=1, dim2=2).clamp(min=1e-300)[:, None, :])**2
+    var_mis = MISMATCH_KAPPA**2*(lever @ own[..., None])[..., 0]
     flag = ((given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS
             + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE)
     flag = flag + ((var_mis > 9*var_tot) & (active > 0)).to(torch.int16)*FLAG_POOR_FIT
