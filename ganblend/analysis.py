@@ -367,7 +367,7 @@ def blend_study(n_blends:int=500, # blends simulated
              method:str='sep', # detection method for every image type
              space_matched:bool=True, # also space at enhanced false-split rate (`space_detection_settings`; sep only)
              max_dist:float=0.3, # matching radius (arcsec)
-             profile:str='exp', # galaxy profile of the photometry
+             profile:str='sersic', # galaxy profile of the photometry (`photometry.PROFILES`)
              refine:bool=True, # photometry refines positions and shapes
              n_boot:int=200, # bootstrap resamples
              n_examples:int=6, # example blends kept for figures (preferably 0.4-1.2" apart)
@@ -377,6 +377,7 @@ def blend_study(n_blends:int=500, # blends simulated
     ("Recognized fractions, gap_closed (and gap_closed_matched), false_split and flux errors "
      "at space, ground and enhanced resolution on the same blends.")
     if bands not in ('single', 'multi', 'both'): raise ConfigError(f"bands={bands!r}; use 'single', 'multi' or 'both'")
+    if profile not in _phot.PROFILES: raise ConfigError(f"profile={profile!r}; use one of {', '.join(_phot.PROFILES)}")
     n_isolated = n_blends if n_isolated is None else n_isolated
     model = _enh.load_enhancer(GROUND_BAND) if model is None and bands != 'multi' else model
     model_multi = _load_multi(model_multi, bands)
@@ -457,6 +458,7 @@ def blend_study(n_blends:int=500, # blends simulated
     ex = dict(index=ex_idx, ground=G[ex_idx, gi], space=S[ex_idx, si], xy_g=xy_g[ex_idx], xy_s=xy_s[ex_idx],
               dets={k: [dets[k][i] for i in ex_idx] for k in kinds}, enhanced=enh_img)
     meta = dict(n_blends=n_blends, n_isolated=n_isolated, seed=seed, bands=bands, method=method, max_dist=max_dist,
+                profile=profile,
                 models={k: m.label for k, m in (('enhanced', model), ('enhanced_multi', model_multi))
                         if m is not None},
                 detection=thresholds, ground_bands=g_bands, ganblend=ganblend.__version__)
@@ -695,6 +697,7 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
                  n_workers:int=0, # simulation processes
                  model:str=None, # single-band enhancer: weights path (no suffix) or shipped name (default: 'hsc-i')
                  model_multi:str=None, # multi-band enhancer: weights path or shipped name (default: the shipped one)
+                 profile:str='sersic', # galaxy profile of the photometry: sersic (index fitted), exp, dev, gauss or bd
                  overwrite:bool=False, # replace existing outputs in OUT
                  quiet:bool=False # no progress bars
                 ):
@@ -704,7 +707,8 @@ def evaluate_cli(n:int=500, # blends (and isolated galaxies) simulated
     _check_outputs(out, overwrite)
     load = lambda m: None if m is None else _enh.load_enhancer(m)
     ev = blend_study(n_blends=n, seed=seed, bands=bands, method=method, n_boot=n_boot, n_workers=n_workers,
-                  progress=not quiet, model=load(model) if bands != 'multi' else None, model_multi=load(model_multi))
+                  progress=not quiet, profile=profile, model=load(model) if bands != 'multi' else None,
+                  model_multi=load(model_multi))
     paths = write_evaluation(ev, out, overwrite)
     summary_table(ev).pprint(max_width=200)
     ev.flux['method', 'completeness', 'n', 'median', 'width68', 'median_abs', 'dmag_median', 'dmag_width68',
