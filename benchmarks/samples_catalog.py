@@ -18,7 +18,8 @@ Labels and measures, on the test split (seed `--seed`):
 - p_two, per catalog group: the outcome is "the group's region holds two true galaxies" (the region is the one
   `draw_samples` counts sample sources in: points whose nearest catalog source is in the group and within the
   photometry's linking length). A field of blends gives mostly outcome 1, a field of isolated galaxies outcome 0.
-  ECE (5 bins) and Brier score of p_two_raw and of the Platt-calibrated p_two; 16-84% bootstrap range of the ECE.
+  ECE (5 bins) and Brier score of p_two_raw and of the Platt-calibrated p_two; 16-84% bootstrap range of the ECE;
+  `floor`, the ECE a perfectly calibrated p_two would show on as many groups (outcomes drawn from p_two itself).
 - fluxes: catalog sources matched one-to-one to a true galaxy within 0.3"; coverage68 = fraction with
   |flux - flux_true| <= error, for `flux_err` (the catalog's), sqrt(flux_err^2 + flux_err_samples^2) and the
   calibrated `flux_err_total`.
@@ -137,6 +138,13 @@ def ece_range(p, y, n_boot=200, seed=0):
     return np.percentile([ece(p[j], y[j]) for j in i], [16, 84])
 
 
+def ece_floor(p, n_draw=200, seed=0):
+    """The ECE a PERFECTLY calibrated p would show on this many groups: median over outcomes drawn from p itself. The
+    statistic's own sampling floor, against which a measured ECE is judged."""
+    rng = np.random.default_rng(seed)
+    return float(np.median([ece(p, rng.random(len(p)) < p) for _ in range(n_draw)]))
+
+
 def covered(s, err): return float(np.mean(np.abs(s['flux'] - s['flux_true']) <= err))
 
 
@@ -158,6 +166,7 @@ def summary(groups, sources, cals, ks, by=('pop', 'seeing')):
             lo, hi = ece_range(pc, y)
             raw = np.hypot(ss['flux_err'], np.nan_to_num(ss[f'err_samples_{k}']))
             row.update({f'ece_raw_{k}': ece(p, y), f'ece_{k}': ece(pc, y), f'ece_lo_{k}': lo, f'ece_hi_{k}': hi,
+                        f'ece_floor_{k}': ece_floor(pc),
                         f'brier_raw_{k}': brier(p, y), f'brier_{k}': brier(pc, y),
                         f'cov_quad_{k}': covered(ss, raw), f'cov_total_{k}': covered(ss, total_err(c, ss, k))})
         rows.append(row)
@@ -301,13 +310,14 @@ def main(argv=None):
         for k in ks:
             print(f"K = {k}")
             hdr = ''.join(f'{c:<9}' for c in by) + (f"{'groups':>7}{'two':>6}{'ECE raw':>9}{'ECE':>7}{'(16-84%)':>13}"
+                                                    f"{'floor':>7}"
                                                     f"{'Brier raw':>10}{'Brier':>7}{'sources':>8}{'cov err':>8}"
                                                     f"{'cov quad':>9}{'cov total':>10}")
             print(hdr)
             for r in t:
                 print(''.join(f'{str(r[c]):<9}' for c in by)
                       + f"{r['groups']:>7}{r['pos_rate']:>6.2f}{r[f'ece_raw_{k}']:>9.3f}{r[f'ece_{k}']:>7.3f}"
-                        f"{'  %.3f-%.3f' % (r[f'ece_lo_{k}'], r[f'ece_hi_{k}']):>13}"
+                        f"{'  %.3f-%.3f' % (r[f'ece_lo_{k}'], r[f'ece_hi_{k}']):>13}{r[f'ece_floor_{k}']:>7.3f}"
                         f"{r[f'brier_raw_{k}']:>10.3f}{r[f'brier_{k}']:>7.3f}{r['sources']:>8}{r['cov_err']:>8.3f}"
                         f"{r[f'cov_quad_{k}']:>9.3f}{r[f'cov_total_{k}']:>10.3f}")
     kt = 8 if 8 in ks else max(ks)
