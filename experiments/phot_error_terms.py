@@ -1,6 +1,6 @@
 """What the flux errors of the Sérsic fit miss: the diagnostics behind `MISMATCH_PSF` and the faint-galaxy limit.
 
-Usage: python experiments/phot_error_terms.py [--n 1000] [--seed 0] [--part psf faint]
+Usage: python experiments/phot_error_terms.py [--n 1000] [--seed 0] [--part psf faint wings]
 
 Both parts fit the sets of `benchmarks/phot_populations.py` (training simulator and `testsky`) at the TRUE positions
 with the Sérsic profile, the package's `fit_fluxes`.
@@ -11,6 +11,9 @@ with the Sérsic profile, the package's `fit_fluxes`.
 2. `faint`: faint galaxies (i 22-26), isolated and blended: median flux bias, the bias of the quarter with the lowest S/N,
    median |Δf/f| and coverage68 of `flux_err`, for the default size prior (σ 0.5 in ln hlr about 0.3"), a prior
    centred on 0.2", and one twice as wide.
+3. `wings`: bright isolated galaxies, median flux bias with the PSF image of the sets (31 x 31, normalised to sum 1,
+   so ~0.7-1.2% of a Kolmogorov PSF's light is cut off) and drawn on 61 x 61 and 121 x 121 pixels: how much of the
+   bias is the truncated PSF.
 """
 import argparse, os, sys, warnings
 import numpy as np, torch
@@ -18,6 +21,7 @@ from scipy.optimize import brentq
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'benchmarks'))
 from phot_populations import population
 import ganblend.photometry as phot
+from ganblend.simulate import psf_image
 
 PIX = 0.168  # HSC pixel (arcsec)
 
@@ -66,15 +70,28 @@ def faint_part(n, seed):
                        f"cov68 {np.mean(np.abs(f - Fr) < e):.2f}")
         print(f"{pop:>7} {seeing}\" faint {'blends' if blend else 'isolated'} | " + ' | '.join(out), flush=True)
 
+def wings_part(n, seed):
+    import galsim
+    for pop, seeing in [(p, s) for p in ('train', 'testsky') for s in (0.6, 0.85)]:
+        G, pos, F, _, sig, _ = population(pop, seeing, 'bright', False, n, seed)
+        out = []
+        for side in (31, 61, 121):
+            p = (galsim.Kolmogorov(fwhm=seeing).drawImage(nx=side, ny=side, scale=PIX).array if pop == 'testsky'
+                 else psf_image(f'hsc-i@{seeing}', side))
+            r = fit(G, pos, sig, phot.fit_psf_gmm(p/p.sum()))
+            out.append(f"PSF {side} px: bias {np.nanmedian(np.asarray(r['flux'])/F.ravel() - 1):+.4f}")
+        print(f"{pop:>7} {seeing}\" bright isolated | " + ' | '.join(out), flush=True)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--n', type=int, default=1000, help='stamps per set')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--part', nargs='+', default=['psf', 'faint'], choices=['psf', 'faint'])
+    p.add_argument('--part', nargs='+', default=['psf', 'faint', 'wings'], choices=['psf', 'faint', 'wings'])
     p.add_argument('--threads', type=int, default=1)
     a = p.parse_args()
     torch.set_num_threads(a.threads); warnings.filterwarnings('ignore')
     if 'psf' in a.part: psf_part(a.n, a.seed)
     if 'faint' in a.part: faint_part(a.n, a.seed)
+    if 'wings' in a.part: wings_part(a.n, a.seed)
 
 if __name__ == '__main__': main()
