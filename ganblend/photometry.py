@@ -414,10 +414,10 @@ def render_stamps(shape:tuple, # (h, w) of the stamps
 FLAG_NO_PIXELS = 1   # less than `min_coverage` of its model light on usable pixels: not fitted (NaN flux, error, shape)
 FLAG_DEGENERATE = 2  # the Fisher matrix is singular in the source's flux (e.g. two sources coincide): NaN flux_err
 FLAG_OFF_IMAGE = 4   # (`photometry_image`) position outside the image or not finite: not fitted
-FLAG_POOR_FIT = 8    # residuals (its footprint's and its neighbours') put the model-mismatch error above 3× the statistical
+FLAG_POOR_FIT = 8    # the residuals (own and neighbours') put the model-mismatch error above 3× the statistical one
 FLAG_MASKED = 16     # (`photometry_image`) a masked pixel lies within the source's footprint (2 hlr + 1 PSF FWHM)
 # scale of the mismatch error, and how much more of a mismatch the PSF hides on a galaxy of half-light radius r
-# (1 + MISMATCH_PSF (FWHM/2r)^2), both calibrated on the training simulator (`benchmarks/phot_populations.py --calibrate`)
+# (1 + MISMATCH_PSF (FWHM/2r)^2); both fitted on the training simulator (`benchmarks/phot_populations.py --calibrate`)
 MISMATCH_KAPPA = 0.264
 MISMATCH_PSF = 2.36
 CONVERGED_DCHI2 = 1e-3  # a Levenberg-Marquardt step that lowers χ² by less than this ends a stamp's refinement,
