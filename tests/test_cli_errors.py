@@ -203,3 +203,9 @@ def test_enhance_shift_average(corpus, tmp_path):
             outs[bool(flag)] = h['IMAGE'].data.astype(np.float64)
     assert outs[True].shape == outs[False].shape
     assert abs(outs[True].sum()/outs[False].sum() - 1) < 0.02
+
+def test_evaluate_unknown_profile(tmp_path):
+    "An unknown photometry profile is refused in one line before any simulation, and nothing is written."
+    out = tmp_path/'ev'
+    r = run('ganblend-evaluate', '--n', '4', '--out', out, '--profile', 'moffat', '--quiet')
+    check_clean_error(r, out); assert 'moffat' in r.stderr
