@@ -687,8 +687,10 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     chi_fp = (U*(rw**2).double()[:, None]).sum(-1)/su
     neff = su**2/su2
     chi_ex = (chi_fp - 1 - 2*torch.sqrt(2/neff)).clamp(min=0)
-    # the PSF smooths a mismatch away, the more so the smaller the galaxy: the residual shows a smaller part of it
-    hidden = 1 + MISMATCH_PSF*(psf_fwhm/(2*torch.exp(theta[..., 2])))**2
+    # the PSF smooths a mismatch away, the more so the smaller the galaxy: the residual shows a smaller part of it.
+    # (FWHM/2r)^2 is held to 10, beyond the most compact galaxies of the calibration (99% below), so that a
+    # point-like fit (r -> 0) does not extrapolate the factor without bound
+    hidden = 1 + MISMATCH_PSF*((psf_fwhm/(2*torch.exp(theta[..., 2])))**2).clamp(max=10)
     own = torch.nan_to_num(var_tot.clamp(min=0)*chi_ex*neff*hidden*active)
     # a source's mismatch moves each neighbour's flux as a change of its own flux would (by cov_ij/var_j): the
     # companion of a poorly fitted galaxy inherits part of its error, though its own residuals look clean
