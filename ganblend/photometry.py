@@ -694,8 +694,8 @@ def _fit_batch(d, w, pos0, hlr0, eta0, xy, comps, ps, refine, n_iter, prior_sig,
     own = torch.nan_to_num(var_tot.clamp(min=0)*chi_ex*neff*hidden*active)
     # a source's mismatch moves each neighbour's flux as a change of its own flux would (by cov_ij/var_j): the
     # companion of a poorly fitted galaxy inherits part of its error, though its own residuals look clean
-    Cs = cov.reshape(B, k, L, k, L).sum((2, 4))
-    lever = (Cs/torch.diagonal(Cs, dim1=1, dim2=2).clamp(min=1e-300)[:, None, :])**2
+    Cs = cov.reshape(B, k, L, k, L).sum((2, 4))                       # the sources' flux covariance; diagonal var_tot
+    lever = (Cs/var_tot.clamp(min=1e-300)[:, None, :])**2
     var_mis = MISMATCH_KAPPA**2*(lever @ own[..., None])[..., 0]
     flag = ((given*(1 - active)).to(torch.int16)*FLAG_NO_PIXELS
             + (bad.any(-1) & (active > 0)).to(torch.int16)*FLAG_DEGENERATE)
