@@ -602,7 +602,8 @@ def band_psfs(im, # `core.Image` (2-D or a band cube)
              for b in range(im.nbands)]
     fw = [f if f is not None else psf_fwhm_of(im, survey) for f in keyed]
     n = int(2*np.ceil(6*max(fw)/im.pixel_scale) + 1)
-    return [galsim.Kolmogorov(fwhm=f).drawImage(nx=n, ny=n, scale=im.pixel_scale).array.astype(np.float64) for f in fw]
+    drawn = [galsim.Kolmogorov(fwhm=f).drawImage(nx=n, ny=n, scale=im.pixel_scale).array.astype(np.float64) for f in fw]
+    return [q/q.sum() for q in drawn]   # the stamp holds ~99.7% of the profile's flux: normalised as the others
 
 
 # %% ../nbs/00_core.ipynb #0bcf82f4

@@ -27,7 +27,7 @@ from . import enhance as _enh
 # %% auto #0
 __all__ = ['simulate_mosaic', 'write_mosaic', 'default_overlap', 'Tile', 'plan_tiles', 'grid_alignment', 'Mosaic', 'open_mosaic',
            'read_tile', 'mosaic_noise', 'worker_model', 'deblend_tile', 'deblend_path', 'merge_tiles', 'slurm_cluster',
-           'dask_client', 'run_tasks', 'deblend_survey', 'deblend_mosaic', 'deblend_cli']
+           'dask_client', 'run_tasks', 'deblend_survey', 'mosaic_psfs', 'deblend_mosaic', 'deblend_cli']
 
 # %% ../nbs/07c_fields.ipynb #8988b105
 def simulate_mosaic(shape=(200, 200), # (ny, nx) ground pixels
@@ -303,7 +303,7 @@ def deblend_tile(mosaic:Mosaic, # from `open_mosaic`
                  tile:Tile, # from `plan_tiles`
                  model=None, # enhancer name or weights path (loaded by `worker_model`), or the model
                  survey:str='hsc-i', # survey-band key
-                 psf=None, # PSF image (array) on the mosaic's pixels
+                 psf=None, # PSF image (array; a cube: one plane per band) on the mosaic's pixels
                  noise=None, # noise per pixel and band (input units), the same for every tile (`mosaic_noise`)
                  detection:_dbl.DetectionSettings|None=None, # detection settings; None: the model's
                  detect_method:str='sep', # detection method
@@ -485,9 +485,8 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
             tasks.append(((k, None), _mod.deblend_path, (mo.path,), dict(survey=survey, psf=psf, detection=det,
                                                                    detect_method=detect_method, refine=refine)))
             continue
-        head = Image(np.zeros((1, 1), np.float32), mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
-        psf_img = _dbl.ground_psf(head, survey, psf)
-        fwhm = core.measure_fwhm(psf_img, mo.pixel_scale)
+        psf_img = mosaic_psfs(mo, survey, psf)   # one plane per band, each tile measures every band with its own
+        fwhm = max(core.measure_fwhm(q, mo.pixel_scale) for q in psf_img)
         ov = default_overlap(mo.pixel_scale, fwhm) if overlap is None else int(overlap)
         plans[k] = (plan_tiles(mo.shape, tile, ov, align), ov)
         radius[k] = 0.3/mo.pixel_scale  # the design's matching radius (0.3")
@@ -514,14 +513,24 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
                     results[k].write(tmp, format='ascii.ecsv', overwrite=True)
     return results
 
+def mosaic_psfs(mo:Mosaic, # the opened mosaic (its header and PSF HDU; no pixels are read)
+                survey:str|None=None, # survey-band key for a missing FWHM
+                psf=None # PSF image or cube, or a FITS file holding one; None: the mosaic's own (`core.band_psfs`)
+               )->np.ndarray:
+    """The mosaic's PSF as a (nbands, n, n) cube, one normalised plane per band, found as `core.band_psfs` finds it
+    for a whole image (PSF HDU, per-band FWHM keywords, the survey's seeing): every tile gets the same cube."""
+    head = Image(np.zeros((mo.nbands, 1, 1), np.float32) if mo.nbands > 1 else np.zeros((1, 1), np.float32),
+                 mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
+    return np.stack(core.band_psfs(head, psf, survey)).astype(np.float32)
+
 def _mosaic_model(model, survey, mo, psf):
     """The model for mosaic `mo`: `model` when given, else the name of the survey's shipped model nearest to the
     mosaic's seeing (`enhance.seeing_bank`), else None (the survey's model)."""
     if model is not None: return model
     bank = _enh.seeing_bank(survey)
     if len(bank) < 2: return None
-    head = Image(np.zeros((1, 1), np.float32), mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
-    return _enh.nearest_seeing(core.measure_fwhm(_dbl.ground_psf(head, survey, psf), mo.pixel_scale), bank)[1]
+    psfs = mosaic_psfs(mo, survey, psf)
+    return _enh.nearest_seeing(core.measure_fwhm(psfs[len(psfs)//2], mo.pixel_scale), bank)[1]
 
 def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     "The catalog of input `k`: the whole-file one, or its tiles merged, with provenance."
