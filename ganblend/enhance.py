@@ -33,7 +33,7 @@ __all__ = ['WHOLE_IMAGE_MAX', 'DEFAULT_TILE', 'HALO_OVERLAP', 'MAX_SCALE_MISMATC
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
 DEFAULT_TILE = 64  # tile side (ground pixels) of the strided generators
-HALO_OVERLAP = 4   # tile overlap (ground pixels) for generators that read a halo of context (`DilatedEnhancer`)
+HALO_OVERLAP = 4   # tile overlap (ground pixels) for generators that read a halo of context (the GAN generators)
 
 def available_enhancers()->list:
     "Names of the enhancers shipped in `ganblend/weights` (GAN generators and flow models)."
@@ -115,10 +115,11 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
                        shift_average:bool=False, # average over the network's stride phases (`stride`² × the cost)
                       )->np.ndarray:
     """Model output on the whole space grid (noise units), computed tile by tile and blended with complementary windows.
-    A generator with a `halo` (the stride-1 `DilatedEnhancer`) reads that many pixels of context around each tile,
-    clipped at the image edges, and keeps only the tile's own sub-pixels: the tiles then reproduce one pass over the
-    whole image, without seams. An image of up to 1024² pixels is then one tile; larger ones are cut into tiles at least
-    4 halos wide (or `tile`) that overlap by `HALO_OVERLAP` pixels."""
+    A generator with a `halo` (the GAN generators: the U-Net `Enhancer` and the stride-1 `DilatedEnhancer`) reads
+    that many pixels of context around each tile, clipped at the image edges, and keeps only the tile's own sub-pixels:
+    the tiles then reproduce one pass over the whole image, without seams. An image of up to 1024² pixels is then one
+    tile; larger ones are cut into tiles of `4 DEFAULT_TILE` pixels, at least 4 halos (or `tile`), that overlap by
+    `HALO_OVERLAP` pixels."""
     cfg, s = model.cfg, model.stride
     _, h, w = x.shape
     H, W = cfg.space_shape(h, w)
@@ -138,8 +139,9 @@ def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in nois
         return out
     halo = int(getattr(model, 'halo', 0))
     if halo:   # each tile reads its context: the tiles reproduce one pass over the whole image
-        # by default one tile when the image fits in memory (≤ 1024² pixels: ~1 GB of features), else tiles of 4 halos
-        if tile is None: tile = max(4*halo, max(h, w) if h*w <= 4*WHOLE_IMAGE_MAX else 0)
+        # by default one tile when the image fits in memory (≤ 1024² pixels: ~1 GB of features), else 256² tiles
+        # (at least 4 halos: the context then costs at most (1 + 2/4)² of the tiles' own convolutions)
+        if tile is None: tile = max(4*halo, max(h, w) if h*w <= 4*WHOLE_IMAGE_MAX else 4*DEFAULT_TILE)
         overlap = HALO_OVERLAP
         batch_size = max(1, batch_size*DEFAULT_TILE**2//(tile + 2*halo)**2)   # the memory of default tiles
     overlap = max(s, math.ceil(overlap/s)*s)
@@ -203,7 +205,7 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
             model:Enhancer, # generator from `load_enhancer`
             noise=None, # noise σ per pixel, scalar or one per band, in the image's unit (default: estimated)
             mask:np.ndarray|None=None, # True at bad pixels, (h, w) or like `image` (non-finite ones are always masked)
-            tile:int|None=None, # tile side in ground pixels (None: 64, or the whole image for stride-1 models)
+            tile:int|None=None, # tile side in ground pixels (None: the whole image up to 1024², else 256-pixel tiles)
             overlap:int=16, # overlap between tiles in ground pixels
             batch_size:int=256, # tiles per generator call
             progress:bool=True, # show a progress bar
@@ -563,7 +565,7 @@ def enhance_cli(*files:str, # IN.fits OUT.fits; with --batch: any number of inpu
                 survey:str=None, # survey-band key (e.g. hsc-i): pixel scale if the file has none, and the default model
                 model:str=None, # weights path or shipped model name (default: the survey's, else hsc-i)
                 overwrite:bool=False, # replace existing outputs
-                tile:int=None, # tile side in ground pixels (default: 64, or whole images up to 1024² for stride-1 models)
+                tile:int=None, # tile side in ground pixels (default: whole images up to 1024², else 256-pixel tiles)
                 batch_size:int=256, # tiles per generator call
                 quiet:bool=False, # no progress bars
                 bad_bits:str=None, # bad mask planes: comma-separated names or bits (default: core.BAD_MASK_PLANES)

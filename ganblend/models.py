@@ -439,6 +439,19 @@ class Enhancer(EnhancerBase, nn.Module):
         "Ground pixels per cell of the coarsest level: tiles must start on multiples of it to match the whole image."
         return 2**(self.cfg.depth + 1)
 
+    @property
+    def halo(self)->int:
+        """Receptive radius in ground pixels, rounded up to a multiple of `stride`: an output sub-pixel depends on input
+        pixels at most this far away. Summed over the layers, each reaching one cell of its level per 3×3 convolution
+        (a level-i cell is 2^(i+1) ground pixels): the stem and the head 2 pixels each, the residual blocks 2 `n_res`
+        cells per level on the way down and up, the downsampling convolutions one cell each; plus `stride` − 2 for
+        where a pixel falls in its coarsest cell."""
+        c = self.cfg
+        cell = lambda i: 2**(i + 1)
+        r = (4 + sum(2*c.n_res*cell(i) for i in range(c.depth + 1))
+             + sum(cell(i)*(1 + 2*c.n_res) for i in range(c.depth)))
+        return math.ceil((r + self.stride - 2)/self.stride)*self.stride
+
     def check_input(self, x:torch.Tensor)->torch.Tensor:
         "`x` with a mask channel (zeros appended when only the bands are given); `InputError` on a wrong band count."
         nb = self.cfg.in_bands
