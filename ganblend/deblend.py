@@ -445,7 +445,8 @@ def blank_sky_density(model, # enhancer
     kw = settings.detect_kwargs()
     return sum(len(detect_enhanced(e, noise, model, method=method, survey=survey, **kw)) for e in imgs)/area
 
-SKY_THRESHOLDS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0)  # in units of the filtered blank-sky noise (`sky_stats`)
+# in units of the filtered blank-sky noise (`sky_stats`)
+SKY_THRESHOLDS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0, 16.0, 24.0)
 # in units of the reference noise (settings without `sky_*`)
 REF_THRESHOLDS = (0.5, 1.0, 2.0, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0)
 
@@ -463,7 +464,7 @@ def calibrate_detection(model, # enhancer
                         n_blank:int=8, # blank-sky (pure-noise) images of `blank_size`² ground pixels
                         blank_size:int=256, # side of the blank-sky images (ground pixels)
                         sky:bool=True, # subtract sky level, threshold in its filtered noise, confirm at ground scale
-                        min_snr_grounds=tuple(np.arange(3.0, 25.01, 0.5)), # ground-scale S/N cuts tried (with `sky`)
+                        min_snr_grounds=tuple(np.arange(3.0, 40.01, 0.5)), # ground-scale S/N cuts tried (with `sky`)
                         confirm:bool=True, # confirm companions on ground pixels (`survival_levels`), tries `min_dchi2s`
                         min_dchi2s=MIN_DCHI2S, # survival levels tried (with `confirm`): cheap, one elimination per pass
                         sys_frac:float=SYS_FRAC, # fractional model error of the confirmation χ²
