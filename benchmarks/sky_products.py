@@ -15,7 +15,8 @@ What a survey scientist checks before putting an enhanced image next to the surv
   grid averaged over the 16 phases of the network's stride, `ganblend-enhance --shift-average`), the time of that
   enhancement of a 512² field against the single pass, measured in the same run, and the PSNR/SSIM of both on 200
   stamps of the independent population (`testsky`); the time of the 8 extra enhancements of `--samples 8`;
-- **mosaic flux**: the total of the enhanced mosaic over the total of the ground mosaic (the data) and of the truth.
+- **mosaic flux**: the total of the enhanced mosaic over the total of the ground mosaic (the data) and of the truth,
+  with the 1σ of the ground image's summed noise over the true total (what limits any comparison with the truth).
 
     OMP_NUM_THREADS=2 python benchmarks/sky_products.py                    # shipped models
     OMP_NUM_THREADS=2 python benchmarks/sky_products.py --models runs/x/hsc-i,hsc-i-flow --quick
@@ -91,8 +92,10 @@ def mosaic_flux(model, side=600, n_gal=300, seed=3):
                                 mag_range=(20, 25))
     e = enhance(im.data, model, noise=im.header['NOISE'], progress=False)
     tot = float(truth['flux'].sum())
+    # the noise of the ground image's sum alone, in units of the true total: the precision of any "over truth" figure
+    noise = im.header['NOISE']*np.sqrt(im.data.size)/tot
     return dict(enhanced_over_ground=float(e.sum()/im.data.sum()), enhanced_over_truth=float(e.sum())/tot,
-                ground_over_truth=float(im.data.sum())/tot)
+                ground_over_truth=float(im.data.sum())/tot, noise_sum_over_truth=float(noise))
 
 
 def main():
