@@ -41,10 +41,12 @@ def shift_average_cost(model, side=512, k=8):
     `--samples k` (`enhance.sample_spread`), with the ratios to one pass, measured in the same run."""
     import time
     from ganblend.enhance import enhance, sample_spread
-    x = np.random.default_rng(0).normal(0, 1, (side, side)).astype(np.float32)
-    runs = dict(single=lambda: enhance(x, model, noise=1.0, progress=False),
-                averaged=lambda: enhance(x, model, noise=1.0, progress=False, shift_average=True),
-                samples=lambda: sample_spread(x[None], model, [1.0], k, progress=False))
+    nb = model.cfg.in_bands
+    x = np.random.default_rng(0).normal(0, 1, (nb, side, side)).astype(np.float32)
+    img = x if nb > 1 else x[0]
+    runs = dict(single=lambda: enhance(img, model, noise=1.0, progress=False),
+                averaged=lambda: enhance(img, model, noise=1.0, progress=False, shift_average=True),
+                samples=lambda: sample_spread(x, model, [1.0]*nb, k, progress=False))
     t = {}
     for name, fn in runs.items():
         t0 = time.perf_counter(); fn(); t[name] = time.perf_counter() - t0
