@@ -32,7 +32,7 @@ __all__ = ['WHOLE_IMAGE_MAX', 'DEFAULT_TILE', 'HALO_OVERLAP', 'MAX_SCALE_MISMATC
 
 # %% ../nbs/04b_enhance.ipynb #2e90acba
 WHOLE_IMAGE_MAX = 512*512  # ground pixels: largest image enhanced in one pass by models that cannot be tiled (memory)
-DEFAULT_TILE = 64  # tile side (ground pixels) of the strided generators
+DEFAULT_TILE = 64  # tile side (ground pixels) of generators without a `halo`; 4× it: the tiles of images over 1024²
 HALO_OVERLAP = 4   # tile overlap (ground pixels) for generators that read a halo of context (the GAN generators)
 
 def available_enhancers()->list:
