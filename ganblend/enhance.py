@@ -108,7 +108,7 @@ def shift_averaged_fine_grid(model, # generator with `fine_grid` and `stride`
 def enhance_normalised(x:np.ndarray, # (in_bands+1, h, w) float32: image in noise units and the mask channel
                        model:Enhancer, # generator
                        tile:int|None=None, # tile side in ground pixels (a multiple of model.stride; None: the model's)
-                       overlap:int=16, # tile overlap in ground pixels (rounded up to a multiple of model.stride)
+                       overlap:int=16, # tile overlap (ground px, multiple of the stride); with a `halo`: HALO_OVERLAP
                        batch_size:int=256, # tiles per generator call
                        progress:bool=True, # show a progress bar
                        out:np.ndarray|None=None, # preallocated (out_bands, H, W) float32 output (None: allocated here)
@@ -206,7 +206,7 @@ def enhance(image:np.ndarray, # (h, w) or (bands, h, w) ground image in any flux
             noise=None, # noise σ per pixel, scalar or one per band, in the image's unit (default: estimated)
             mask:np.ndarray|None=None, # True at bad pixels, (h, w) or like `image` (non-finite ones are always masked)
             tile:int|None=None, # tile side in ground pixels (None: the whole image up to 1024², else 256-pixel tiles)
-            overlap:int=16, # overlap between tiles in ground pixels
+            overlap:int=16, # overlap between tiles in ground pixels (models with a `halo`: `HALO_OVERLAP`)
             batch_size:int=256, # tiles per generator call
             progress:bool=True, # show a progress bar
             shift_average:bool=False, # average over the network's stride phases: shift-consistent, 16× the cost
@@ -319,7 +319,7 @@ def enhance_fits(in_path, # input FITS: 2-D image or (bands, h, w) cube
                  survey:str|None=None, # survey-band key used when the file has no pixel scale
                  overwrite:bool=False, # replace an existing output
                  tile:int|None=None, # tile side (ground pixels; None: the model's default)
-                 overlap:int=16, # tile overlap (ground pixels)
+                 overlap:int=16, # tile overlap (ground pixels; models with a `halo`: `HALO_OVERLAP`)
                  batch_size:int=256, # tiles per generator call
                  progress:bool=True, # progress bar
                  bad_bits=None, # mask planes counted as bad (`core.read_image`); None: `core.BAD_MASK_PLANES`
