@@ -467,7 +467,8 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
             if not o.parent.is_dir(): raise InputError(f"{o}: directory {o.parent} does not exist")
     mosaics = [open_mosaic(p, survey) for p in inputs]   # survey None: every file must give its pixel scale
     survey = survey or _dbl.DEFAULT_SURVEY
-    names = [_mosaic_model(model, survey, mo, psf) for mo in mosaics]   # no model given: the nearest in seeing
+    psfs = [mosaic_psfs(mo, survey, psf) for mo in mosaics]   # once per mosaic: the model's seeing, every tile's PSF
+    names = [_mosaic_model(model, survey, q, mo.pixel_scale) for q, mo in zip(psfs, mosaics)]   # None: nearest seeing
     ms = [worker_model(n, survey) for n in names]
     for mo, m in zip(mosaics, ms):
         if mo.nbands != m.in_bands:
@@ -485,7 +486,7 @@ def deblend_survey(inputs:list, # FITS files (a mosaic, or many images)
             tasks.append(((k, None), _mod.deblend_path, (mo.path,), dict(survey=survey, psf=psf, detection=det,
                                                                    detect_method=detect_method, refine=refine)))
             continue
-        psf_img = mosaic_psfs(mo, survey, psf)   # one plane per band, each tile measures every band with its own
+        psf_img = psfs[k]   # one plane per band: each tile measures every band with its own
         fwhm = max(core.measure_fwhm(q, mo.pixel_scale) for q in psf_img)
         ov = default_overlap(mo.pixel_scale, fwhm) if overlap is None else int(overlap)
         plans[k] = (plan_tiles(mo.shape, tile, ov, align), ov)
@@ -519,18 +520,16 @@ def mosaic_psfs(mo:Mosaic, # the opened mosaic (its header and PSF HDU; no pixel
                )->np.ndarray:
     """The mosaic's PSF as a (nbands, n, n) cube, one normalised plane per band, found as `core.band_psfs` finds it
     for a whole image (PSF HDU, per-band FWHM keywords, the survey's seeing): every tile gets the same cube."""
-    head = Image(np.zeros((mo.nbands, 1, 1), np.float32) if mo.nbands > 1 else np.zeros((1, 1), np.float32),
-                 mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
+    head = Image(np.zeros((mo.nbands, 1, 1), np.float32), mo.pixel_scale, mo.header, psf=mo.psf, path=mo.path)
     return np.stack(core.band_psfs(head, psf, survey)).astype(np.float32)
 
-def _mosaic_model(model, survey, mo, psf):
-    """The model for mosaic `mo`: `model` when given, else the name of the survey's shipped model nearest to the
-    mosaic's seeing (`enhance.seeing_bank`), else None (the survey's model)."""
+def _mosaic_model(model, survey, psfs, pixel_scale):
+    """The model for a mosaic with PSF cube `psfs` (`mosaic_psfs`): `model` when given, else the name of the survey's
+    shipped model nearest to the mosaic's seeing (`enhance.seeing_bank`), else None (the survey's model)."""
     if model is not None: return model
     bank = _enh.seeing_bank(survey)
     if len(bank) < 2: return None
-    psfs = mosaic_psfs(mo, survey, psf)
-    return _enh.nearest_seeing(core.measure_fwhm(psfs[len(psfs)//2], mo.pixel_scale), bank)[1]
+    return _enh.nearest_seeing(core.measure_fwhm(psfs[len(psfs)//2], pixel_scale), bank)[1]
 
 def _finish(k, cats, mo, plan, radius, m, survey, det, method):
     "The catalog of input `k`: the whole-file one, or its tiles merged, with provenance."
